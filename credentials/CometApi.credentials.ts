@@ -1,0 +1,58 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class CometApi implements ICredentialType {
+	name = 'cometApi';
+
+	displayName = 'CometAPI API';
+
+	icon: Icon = { light: 'file:cometapi.svg', dark: 'file:cometapi.dark.svg' };
+
+	documentationUrl = 'https://apidoc.cometapi.com';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description: 'Your CometAPI key (starts with sk-). Create one in the CometAPI console under API Tokens.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.cometapi.com/v1',
+			description:
+				'The OpenAI-compatible API root. Change it only for a proxy or a self-hosted relay; it must start with http:// or https://.',
+		},
+	];
+
+	// The key travels only in this header, and only to the Base URL above.
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	// GET /models is free and needs a valid key. A stored credential without a Base URL, or with a
+	// trailing slash, falls back to / is normalised the same way the node's transport does it.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL:
+				'={{ String($credentials.baseUrl || "https://api.cometapi.com/v1").trim().replace(/\\/+$/, "") }}',
+			url: '/models',
+			method: 'GET',
+		},
+	};
+}

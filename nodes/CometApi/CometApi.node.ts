@@ -1,0 +1,40 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as image from './actions/image';
+import { router } from './actions/router';
+import { listSearch } from './methods';
+
+export class CometApi implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'CometAPI',
+		name: 'cometApi',
+		icon: { light: 'file:cometapi.svg', dark: 'file:cometapi.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ {"generate": "Generate Image", "edit": "Edit Image", "chat": "Chat Image"}[$parameter["operation"]] }}',
+		description: 'Generate and edit images with CometAPI image models (gpt-image-1, dall-e-3, Seedream, Gemini…)',
+		defaults: { name: 'CometAPI' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'cometApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Image', value: 'image' }],
+				default: 'image',
+			},
+			...image.description,
+		],
+	};
+
+	methods = { listSearch };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

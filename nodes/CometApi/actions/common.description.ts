@@ -1,0 +1,129 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { OutputMode, OutputSettings } from '../helpers/binary-output';
+import { DEFAULT_TIMEOUT_SECONDS } from '../transport';
+
+/** The model picker every operation uses: a searchable list from GET /models, or any ID. */
+export function modelProperty(defaultModel: string): INodeProperties {
+	return {
+		displayName: 'Model',
+		name: 'modelId',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: defaultModel },
+		required: true,
+		description: 'The CometAPI model to use. Image models are listed first; any model ID is accepted.',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchModels', searchable: true },
+			},
+			{
+				displayName: 'ID',
+				name: 'id',
+				type: 'string',
+				placeholder: `e.g. ${defaultModel}`,
+			},
+		],
+	};
+}
+
+export function readModel(this: IExecuteFunctions, itemIndex: number): string {
+	const value = this.getNodeParameter('modelId', itemIndex, '', { extractValue: true });
+	const model = typeof value === 'string' ? value.trim() : '';
+	if (!model) {
+		throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: the Model is empty`, {
+			itemIndex,
+			description: 'Pick a model from the list or enter a model ID, e.g. gpt-image-1.',
+		});
+	}
+	return model;
+}
+
+export function promptProperty(description: string, placeholder: string): INodeProperties {
+	return {
+		displayName: 'Prompt',
+		name: 'prompt',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		required: true,
+		placeholder,
+		description,
+	};
+}
+
+export function readPrompt(this: IExecuteFunctions, itemIndex: number): string {
+	const value = this.getNodeParameter('prompt', itemIndex, '');
+	const prompt = typeof value === 'string' ? value : String(value ?? '');
+	if (prompt.trim() === '') {
+		throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: the Prompt is empty`, {
+			itemIndex,
+			description:
+				'Describe the image you want in the Prompt field. If it is an expression, check that it resolves to text for this item.',
+		});
+	}
+	return prompt;
+}
+
+/** Options every operation shares: where the images go, how they are grouped, and the timeout. */
+export const binaryOutputOption: INodeProperties = {
+	displayName: 'Put Output in Field',
+	name: 'binaryPropertyOutput',
+	type: 'string',
+	default: 'data',
+	description:
+		'Name of the binary field the image is written to. With all images in one item, later images get the same name with _1, _2… appended.',
+};
+
+export const outputModeOption: INodeProperties = {
+	displayName: 'Output Mode',
+	name: 'outputMode',
+	type: 'options',
+	default: 'itemPerImage',
+	options: [
+		{
+			name: 'One Item per Image',
+			value: 'itemPerImage',
+			description: 'Each image becomes its own output item',
+		},
+		{
+			name: 'All Images in One Item',
+			value: 'allInOne',
+			description: 'All images of an input item go into one output item as data, data_1, data_2…',
+		},
+	],
+};
+
+export const timeoutOption: INodeProperties = {
+	displayName: 'Timeout (Seconds)',
+	name: 'timeout',
+	type: 'number',
+	default: DEFAULT_TIMEOUT_SECONDS,
+	typeOptions: { minValue: 1 },
+	description: 'How long to wait for CometAPI to answer one request. Image models often take a minute or more.',
+};
+
+export function readOutputSettings(
+	this: IExecuteFunctions,
+	options: IDataObject,
+	itemIndex: number,
+	requestedFormat?: string,
+): OutputSettings {
+	const name = typeof options.binaryPropertyOutput === 'string' ? options.binaryPropertyOutput.trim() : 'data';
+	if (options.binaryPropertyOutput !== undefined && name === '') {
+		throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: Put Output in Field is empty`, {
+			itemIndex,
+			description: 'Enter the name of the binary field for the images, e.g. data.',
+		});
+	}
+	const mode: OutputMode = options.outputMode === 'allInOne' ? 'allInOne' : 'itemPerImage';
+	return { binaryPropertyName: name || 'data', mode, requestedFormat };
+}
+
+export function readTimeout(options: IDataObject): number {
+	const value = Number(options.timeout);
+	return Number.isFinite(value) && value > 0 ? value : DEFAULT_TIMEOUT_SECONDS;
+}

@@ -1,0 +1,105 @@
+import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { detectImageType, imageTypeFromName, type ImageType } from './image-type';
+
+/** One image an operation produced: its bytes, or only its URL when downloads are off. */
+export interface ImageResult {
+	data?: Buffer;
+	url?: string;
+	/** Content type the image host declared, used only when the bytes are not recognised. */
+	contentType?: string;
+	revisedPrompt?: string;
+}
+
+export type OutputMode = 'itemPerImage' | 'allInOne';
+
+export interface OutputSettings {
+	binaryPropertyName: string;
+	mode: OutputMode;
+	/** Output format the user asked for (png, jpeg, webp), if any. */
+	requestedFormat?: string;
+}
+
+function resolveType(image: ImageResult, requestedFormat?: string): ImageType {
+	return (
+		detectImageType(image.data ?? Buffer.alloc(0)) ??
+		imageTypeFromName(image.contentType) ??
+		imageTypeFromName(requestedFormat) ?? { mimeType: 'application/octet-stream', extension: 'bin' }
+	);
+}
+
+async function toBinary(
+	context: IExecuteFunctions,
+	image: ImageResult,
+	position: number,
+	requestedFormat?: string,
+): Promise<IBinaryData> {
+	const type = resolveType(image, requestedFormat);
+	return await context.helpers.prepareBinaryData(
+		image.data as Buffer,
+		`image_${position}.${type.extension}`,
+		type.mimeType,
+	);
+}
+
+function describeImage(image: ImageResult, binaryProperty?: string): IDataObject {
+	return {
+		...(binaryProperty ? { binaryProperty } : {}),
+		...(image.url ? { url: image.url } : {}),
+		...(image.revisedPrompt ? { revised_prompt: image.revisedPrompt } : {}),
+	};
+}
+
+/**
+ * Turns an operation's images into output items: one item per image (default) or all of them in one
+ * item as `data`, `data_1`, `data_2`… Every item is paired with its input item; the JSON never
+ * holds image bytes.
+ */
+export async function toOutputItems(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	images: ImageResult[],
+	json: IDataObject,
+	settings: OutputSettings,
+): Promise<INodeExecutionData[]> {
+	const pairedItem = { item: itemIndex };
+	const property = settings.binaryPropertyName;
+	if (settings.mode === 'allInOne') {
+		const binary: Record<string, IBinaryData> = {};
+		const described: IDataObject[] = [];
+		for (const [index, image] of images.entries()) {
+			const name = index === 0 ? property : `${property}_${index}`;
+			if (image.data) binary[name] = await toBinary(this, image, index + 1, settings.requestedFormat);
+			described.push(describeImage(image, image.data ? name : undefined));
+		}
+		const first = images.find((image) => image.revisedPrompt);
+		const item: INodeExecutionData = {
+			json: {
+				...json,
+				...(first?.revisedPrompt ? { revised_prompt: first.revisedPrompt } : {}),
+				imageCount: images.length,
+				images: described,
+			},
+			pairedItem,
+		};
+		if (Object.keys(binary).length > 0) item.binary = binary;
+		return [item];
+	}
+	const items: INodeExecutionData[] = [];
+	for (const [index, image] of images.entries()) {
+		const item: INodeExecutionData = {
+			json: {
+				...json,
+				imageIndex: index + 1,
+				imageCount: images.length,
+				...describeImage(image),
+			},
+			pairedItem,
+		};
+		if (image.data) {
+			item.binary = { [property]: await toBinary(this, image, index + 1, settings.requestedFormat) };
+		}
+		items.push(item);
+	}
+	return items;
+}

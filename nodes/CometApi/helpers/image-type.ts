@@ -1,0 +1,45 @@
+/** An image format recognised from its first bytes. */
+export interface ImageType {
+	mimeType: string;
+	extension: string;
+}
+
+const PNG: ImageType = { mimeType: 'image/png', extension: 'png' };
+const JPEG: ImageType = { mimeType: 'image/jpeg', extension: 'jpeg' };
+const WEBP: ImageType = { mimeType: 'image/webp', extension: 'webp' };
+const GIF: ImageType = { mimeType: 'image/gif', extension: 'gif' };
+
+/** Sniffs PNG, JPEG, WEBP and GIF from the bytes; undefined for anything else. */
+export function detectImageType(data: Buffer): ImageType | undefined {
+	if (data.length >= 8 && data.readUInt32BE(0) === 0x89504e47 && data.readUInt32BE(4) === 0x0d0a1a0a) {
+		return PNG;
+	}
+	if (data.length >= 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return JPEG;
+	if (
+		data.length >= 12 &&
+		data.toString('latin1', 0, 4) === 'RIFF' &&
+		data.toString('latin1', 8, 12) === 'WEBP'
+	) {
+		return WEBP;
+	}
+	if (data.length >= 6 && /^GIF8[79]a$/.test(data.toString('latin1', 0, 6))) return GIF;
+	return undefined;
+}
+
+/** The image type named by an output format or MIME type (`jpeg`, `jpg`, `image/webp`…). */
+export function imageTypeFromName(name: string | undefined): ImageType | undefined {
+	const value = (name ?? '').toLowerCase().split(';')[0].trim().replace(/^image\//, '');
+	switch (value) {
+		case 'png':
+			return PNG;
+		case 'jpg':
+		case 'jpeg':
+			return JPEG;
+		case 'webp':
+			return WEBP;
+		case 'gif':
+			return GIF;
+		default:
+			return undefined;
+	}
+}

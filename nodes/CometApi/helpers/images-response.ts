@@ -1,0 +1,73 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { downloadImage } from '../transport';
+import { decodeBase64 } from './base64';
+import type { ImageResult } from './binary-output';
+import { detectImageType } from './image-type';
+
+export interface CollectOptions {
+	itemIndex: number;
+	downloadUrls: boolean;
+	timeoutSeconds: number;
+}
+
+/**
+ * Reads the images of an `/images/generations` or `/images/edits` reply: `b64_json` is decoded,
+ * `url` is downloaded (without credentials) unless the user keeps URLs only.
+ */
+export async function collectImages(
+	this: IExecuteFunctions,
+	response: IDataObject,
+	options: CollectOptions,
+): Promise<ImageResult[]> {
+	const { itemIndex } = options;
+	const entries = response.data;
+	if (!Array.isArray(entries) || entries.length === 0) {
+		throw new NodeOperationError(this.getNode(), 'CometAPI’s reply holds no images (no "data" list)', {
+			itemIndex,
+			description: `The reply had the fields: ${Object.keys(response).join(', ') || 'none'}. Try again, or check that the model makes images.`,
+		});
+	}
+	const images: ImageResult[] = [];
+	for (const [index, entry] of entries.entries()) {
+		const record = (entry && typeof entry === 'object' ? entry : {}) as IDataObject;
+		const revisedPrompt =
+			typeof record.revised_prompt === 'string' && record.revised_prompt ? record.revised_prompt : undefined;
+		if (typeof record.b64_json === 'string' && record.b64_json !== '') {
+			const data = decodeBase64(record.b64_json);
+			if (!data) {
+				throw new NodeOperationError(
+					this.getNode(),
+					`Image ${index + 1} in CometAPI’s reply is not valid base64`,
+					{ itemIndex, description: 'The reply was damaged on the way; run the node again.' },
+				);
+			}
+			images.push({ data, revisedPrompt });
+		} else if (typeof record.url === 'string' && record.url !== '') {
+			if (!options.downloadUrls) {
+				images.push({ url: record.url, revisedPrompt });
+				continue;
+			}
+			const download = await downloadImage.call(this, record.url, {
+				itemIndex,
+				timeoutSeconds: options.timeoutSeconds,
+			});
+			if (!detectImageType(download.data) && !/^image\//i.test(download.contentType ?? '')) {
+				throw new NodeOperationError(
+					this.getNode(),
+					`The file downloaded for image ${index + 1} is not an image (${download.contentType ?? 'no content type'})`,
+					{ itemIndex, description: 'The image URL may have expired; run the node again.' },
+				);
+			}
+			images.push({ data: download.data, contentType: download.contentType, url: record.url, revisedPrompt });
+		} else {
+			throw new NodeOperationError(
+				this.getNode(),
+				`Image ${index + 1} in CometAPI’s reply has neither "b64_json" nor "url"`,
+				{ itemIndex, description: `The entry had the fields: ${Object.keys(record).join(', ') || 'none'}.` },
+			);
+		}
+	}
+	return images;
+}

@@ -1,0 +1,140 @@
+import type { INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+/** What CometAPI (an OpenAI-style gateway) puts in an error reply, reduced to what users need. */
+export interface ApiErrorDetails {
+	status?: number;
+	message: string;
+	code?: string;
+	type?: string;
+	param?: string;
+}
+
+function asText(value: unknown): string | undefined {
+	if (typeof value === 'string' && value.trim() !== '') return value.trim();
+	if (typeof value === 'number') return String(value);
+	return undefined;
+}
+
+export function looksLikeHtml(body: unknown): boolean {
+	return typeof body === 'string' && /^\s*</.test(body);
+}
+
+/** Reads `{ error: { message, code, type, param } }`, `{ message }` or a plain text body. */
+export function readApiError(status: number, body: unknown): ApiErrorDetails {
+	let parsed: unknown = body;
+	if (Buffer.isBuffer(parsed)) parsed = parsed.toString('utf8');
+	if (typeof parsed === 'string') {
+		try {
+			parsed = JSON.parse(parsed);
+		} catch {
+			// Not JSON: handled below as text.
+		}
+	}
+	if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+		const record = parsed as Record<string, unknown>;
+		const inner =
+			record.error && typeof record.error === 'object'
+				? (record.error as Record<string, unknown>)
+				: record;
+		const message =
+			asText(inner.message) ??
+			asText(record.error) ??
+			asText(record.message) ??
+			asText(record.detail) ??
+			`HTTP ${status}`;
+		return {
+			status,
+			message,
+			code: asText(inner.code),
+			type: asText(inner.type),
+			param: asText(inner.param),
+		};
+	}
+	if (looksLikeHtml(parsed)) {
+		return {
+			status,
+			message: `CometAPI answered HTTP ${status} with an HTML page instead of JSON`,
+			code: 'html_response',
+		};
+	}
+	const text = asText(parsed);
+	return { status, message: text ? text.slice(0, 500) : `HTTP ${status}` };
+}
+
+/** A hint for the cases users meet most often: what to change to make the call work. */
+export function hintFor(details: ApiErrorDetails): string {
+	const code = (details.code ?? '').toLowerCase();
+	const message = details.message.toLowerCase();
+	if (code === 'html_response') {
+		return 'Check the Base URL in the CometAPI credential: it should be the API root, e.g. https://api.cometapi.com/v1.';
+	}
+	if (code === 'insufficient_user_quota' || message.includes('quota')) {
+		return 'Your CometAPI balance or this key’s quota is used up: top up, or set the key to unlimited quota in the CometAPI console.';
+	}
+	if (code === 'model_not_found' || (details.status === 404 && message.includes('model'))) {
+		return 'Check the model ID: pick one from the list, or check that your key may use it.';
+	}
+	switch (details.status) {
+		case 400:
+			return details.param
+				? `CometAPI rejected the parameter "${details.param}": remove it or change its value for this model.`
+				: 'CometAPI rejected the request: check the options this model supports.';
+		case 401:
+			return 'Check the API key in the CometAPI credential, and that its Base URL is CometAPI’s (not OpenAI’s).';
+		case 403:
+			return 'This key may not use this model or endpoint (or its quota is used up): check the key in the CometAPI console.';
+		case 404:
+			return 'The endpoint or model was not found: check the Base URL in the credential and the model ID.';
+		case 413:
+			return 'The request is too large: send smaller or fewer input images.';
+		case 429:
+			return 'CometAPI is rate limiting this key: lower Max Concurrent Requests, or try again later.';
+		case 500:
+		case 502:
+		case 503:
+		case 504:
+		case 524:
+			return 'CometAPI or the upstream model provider failed or timed out: try again later.';
+		default:
+			return '';
+	}
+}
+
+/**
+ * Builds the NodeApiError users see. Only this clean object is handed to n8n: never the HTTP
+ * client's own error, whose request config holds the Authorization header.
+ */
+export function apiError(
+	node: INode,
+	details: ApiErrorDetails,
+	itemIndex: number | undefined,
+	extraDescription?: string,
+): NodeApiError {
+	const facts = [
+		details.status !== undefined ? `HTTP ${details.status}` : undefined,
+		details.code ? `code ${details.code}` : undefined,
+	]
+		.filter(Boolean)
+		.join(', ');
+	const description = [hintFor(details), extraDescription, facts ? `(${facts})` : '']
+		.filter((part) => part)
+		.join(' ');
+	const response: JsonObject = {
+		message: details.message,
+		...(details.code ? { code: details.code } : {}),
+		...(details.type ? { type: details.type } : {}),
+		...(details.param ? { param: details.param } : {}),
+		...(details.status !== undefined ? { httpCode: String(details.status) } : {}),
+	};
+	const error = new NodeApiError(node, response, {
+		message: details.message,
+		description,
+		httpCode: details.status !== undefined ? String(details.status) : undefined,
+		itemIndex,
+	});
+	// NodeApiError rewrites some messages from the code (e.g. "ECONNREFUSED"): keep CometAPI's own words.
+	error.message = details.message;
+	error.context.apiErrorCode = details.code ?? null;
+	return error;
+}

@@ -1,0 +1,100 @@
+import { CometApi } from '../../credentials/CometApi.credentials';
+import { getBaseUrl } from '../../nodes/CometApi/transport';
+import { API_KEY, startFakeCometApi, type FakeCometApi } from '../helpers/fake-cometapi';
+import { loadOptionsContext, resolveCredentialExpression, runCometApi } from '../helpers/harness';
+
+let api: FakeCometApi;
+
+beforeAll(async () => {
+	api = await startFakeCometApi();
+});
+afterAll(async () => {
+	await api.close();
+});
+beforeEach(() => api.reset());
+
+const credential = new CometApi();
+
+describe('CometAPI credential', () => {
+	it('declares the API key as a password and a Base URL with the CometAPI default', () => {
+		expect(credential.name).toBe('cometApi');
+		const apiKey = credential.properties.find((p) => p.name === 'apiKey');
+		const baseUrl = credential.properties.find((p) => p.name === 'baseUrl');
+		expect(apiKey?.typeOptions?.password).toBe(true);
+		expect(apiKey?.required).toBe(true);
+		expect(baseUrl?.default).toBe('https://api.cometapi.com/v1');
+		expect(credential.documentationUrl).toMatch(/^https:\/\//);
+		expect(credential.icon).toEqual({ light: 'file:cometapi.svg', dark: 'file:cometapi.dark.svg' });
+	});
+
+	it.each([
+		['the Base URL as entered', (base: string) => base, '/v1/models'],
+		['a Base URL with trailing slashes', (base: string) => `${base}//`, '/v1/models'],
+	])('the credential test request (GET /models) works with %s', async (_case, toBaseUrl, path) => {
+		const credentials = { apiKey: API_KEY, baseUrl: toBaseUrl(api.baseUrl) };
+		const request = credential.test.request;
+		const baseURL = resolveCredentialExpression(String(request.baseURL), credentials);
+		const context = loadOptionsContext({ parameters: {}, credentials });
+		const response = await context.helpers.httpRequestWithAuthentication.call(context, 'cometApi', {
+			method: request.method ?? 'GET',
+			baseURL,
+			url: String(request.url),
+			json: true,
+		});
+		expect((response as { data: unknown[] }).data.length).toBeGreaterThan(0);
+		expect(api.requests).toHaveLength(1);
+		expect(api.requests[0]).toMatchObject({ method: 'GET', path });
+		expect(api.requests[0].headers.authorization).toBe(`Bearer ${API_KEY}`);
+	});
+
+	it('the credential test request fails with 401 for a wrong key', async () => {
+		const credentials = { apiKey: 'sk-wrong', baseUrl: api.baseUrl };
+		const baseURL = resolveCredentialExpression(String(credential.test.request.baseURL), credentials);
+		const context = loadOptionsContext({ parameters: {}, credentials });
+		await expect(
+			context.helpers.httpRequestWithAuthentication.call(context, 'cometApi', {
+				method: 'GET',
+				baseURL,
+				url: '/models',
+			}),
+		).rejects.toMatchObject({ httpCode: '401' });
+	});
+
+	it.each([
+		['no Base URL at all', {}],
+		['an empty Base URL', { baseUrl: '' }],
+	])('a stored credential with %s tests against the default Base URL', (_case, stored) => {
+		const resolved = resolveCredentialExpression(String(credential.test.request.baseURL), {
+			apiKey: API_KEY,
+			...stored,
+		});
+		expect(resolved).toBe('https://api.cometapi.com/v1');
+	});
+
+	it.each([
+		['no Base URL at all', {}],
+		['an empty Base URL', { baseUrl: '  ' }],
+	])('the node falls back to the default Base URL for %s', async (_case, stored) => {
+		const context = loadOptionsContext({ parameters: {}, credentials: { apiKey: API_KEY, ...stored } });
+		await expect(getBaseUrl.call(context)).resolves.toBe('https://api.cometapi.com/v1');
+	});
+
+	it('the node works with a Base URL that ends in a slash', async () => {
+		const { error, output } = await runCometApi({
+			parameters: { resource: 'image', operation: 'generate', prompt: 'a kite' },
+			credentials: { apiKey: API_KEY, baseUrl: `${api.baseUrl}/` },
+		});
+		expect(error).toBeUndefined();
+		expect(output).toHaveLength(1);
+		expect(api.requests.map((r) => r.path)).toEqual(['/v1/images/generations']);
+	});
+
+	it('a Base URL that is not http(s) is refused before any request', async () => {
+		const { error } = await runCometApi({
+			parameters: { resource: 'image', operation: 'generate', prompt: 'a kite' },
+			credentials: { apiKey: API_KEY, baseUrl: 'ftp://api.cometapi.com/v1' },
+		});
+		expect(error!.message).toBe('The Base URL "ftp://api.cometapi.com/v1" in the CometAPI credential is not an http(s) URL');
+		expect(api.requests).toHaveLength(0);
+	});
+});

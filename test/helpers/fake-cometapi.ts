@@ -1,0 +1,337 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test-only code, never shipped */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+import { makeJpeg, makePng, makeWebp } from './images';
+
+/*
+ * A fake CometAPI on loopback that checks requests as strictly as the real API does (Bearer key,
+ * JSON body fields and their types, the parameters a model refuses) and answers with the real
+ * shapes, including its error envelope. Tests can make it answer anything via `api.override`.
+ */
+
+// A fresh key per run, so a leak test cannot pass by accident.
+export const API_KEY = `sk-test-${randomUUID().replace(/-/g, '')}`;
+
+export interface RecordedRequest {
+	method: string;
+	path: string;
+	headers: IncomingHttpHeaders;
+	body: Buffer;
+	/** The parsed JSON body, when the request had one. */
+	json?: Record<string, unknown>;
+	receivedAt: number;
+}
+
+export interface FakeReply {
+	status?: number;
+	headers?: Record<string, string>;
+	json?: unknown;
+	text?: string;
+	raw?: Buffer;
+	/** Wait this long before answering (for timeout tests). */
+	delayMs?: number;
+	/** Drop the connection without an answer. */
+	destroy?: boolean;
+}
+
+export type Override = (request: RecordedRequest) => FakeReply | undefined | Promise<FakeReply | undefined>;
+
+const GPT_IMAGE_FIELDS = new Set([
+	'model', 'prompt', 'n', 'size', 'quality', 'output_format', 'output_compression', 'background',
+	'moderation', 'user', 'stream', 'partial_images',
+]);
+const ENUMS: Record<string, string[]> = {
+	quality: ['auto', 'low', 'medium', 'high', 'hd', 'standard'],
+	output_format: ['png', 'jpeg', 'webp'],
+	background: ['auto', 'transparent', 'opaque'],
+	moderation: ['auto', 'low'],
+	style: ['vivid', 'natural'],
+	response_format: ['url', 'b64_json'],
+};
+
+export const MODELS = [
+	'gpt-4o-mini', 'gpt-image-1', 'dall-e-3', 'gpt-4o-image', 'doubao-seedream-4-0-250828',
+	'claude-sonnet-4', 'gemini-2.5-flash-image', 'text-embedding-3-small',
+];
+
+export function errorReply(status: number, message: string, code = '', param = ''): FakeReply {
+	return {
+		status,
+		json: {
+			error: { message: `${message} (request id: ${randomUUID().slice(0, 8)})`, type: 'comet_api_error', param, code },
+		},
+	};
+}
+
+class BadRequest extends Error {
+	constructor(readonly reply: FakeReply) {
+		super('bad request');
+	}
+}
+
+function requireString(body: Record<string, unknown>, field: string, required: boolean) {
+	const value = body[field];
+	if (value === undefined && !required) return;
+	if (typeof value !== 'string' || value.trim() === '') {
+		throw new BadRequest(errorReply(400, `${field} is required and must be a non-empty string`, 'invalid_request', field));
+	}
+}
+
+function requireInteger(body: Record<string, unknown>, field: string, min: number, max: number) {
+	const value = body[field];
+	if (value === undefined) return;
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+		throw new BadRequest(
+			errorReply(400, `Invalid '${field}': expected an integer between ${min} and ${max}, got ${JSON.stringify(value)}.`, 'invalid_value', field),
+		);
+	}
+}
+
+function checkEnums(body: Record<string, unknown>) {
+	for (const [field, allowed] of Object.entries(ENUMS)) {
+		const value = body[field];
+		if (value === undefined) continue;
+		if (typeof value !== 'string' || !allowed.includes(value)) {
+			throw new BadRequest(
+				errorReply(400, `Invalid value for '${field}': ${JSON.stringify(value)}. Supported values are: ${allowed.join(', ')}.`, 'invalid_value', field),
+			);
+		}
+	}
+	if (body.size !== undefined && typeof body.size !== 'string') {
+		throw new BadRequest(errorReply(400, "Invalid type for 'size': expected a string.", 'invalid_type', 'size'));
+	}
+	if (body.user !== undefined && typeof body.user !== 'string') {
+		throw new BadRequest(errorReply(400, "Invalid type for 'user': expected a string.", 'invalid_type', 'user'));
+	}
+}
+
+function imageFor(format: string | undefined, seed: number): Buffer {
+	if (format === 'jpeg') return makeJpeg(8, 8, seed);
+	if (format === 'webp') return makeWebp(8, 8);
+	return makePng(8, 8, seed);
+}
+
+export interface FakeCometApi {
+	baseUrl: string;
+	/** Every request that reached the API, in arrival order. */
+	requests: RecordedRequest[];
+	/** The image host serving result URLs (a different origin than the API). */
+	imageHost: ImageHost;
+	/** Answer requests your way; return undefined to let the default behaviour answer. */
+	override(handler: Override | undefined): void;
+	reset(): void;
+	close(): Promise<void>;
+}
+
+export interface ImageHost {
+	origin: string;
+	requests: RecordedRequest[];
+	/** Serves `data` at `/<name>` and returns its URL. */
+	publish(name: string, data: Buffer, contentType?: string): string;
+	close(): Promise<void>;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (chunk: Buffer) => chunks.push(chunk));
+		req.on('end', () => resolve(Buffer.concat(chunks)));
+		req.on('error', reject);
+	});
+}
+
+async function listen(server: Server): Promise<string> {
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	return `http://127.0.0.1:${port}`;
+}
+
+function closeServer(server: Server, sockets: Set<Socket>): Promise<void> {
+	for (const socket of sockets) socket.destroy();
+	return new Promise((resolve) => server.close(() => resolve()));
+}
+
+function trackSockets(server: Server): Set<Socket> {
+	const sockets = new Set<Socket>();
+	server.on('connection', (socket) => {
+		sockets.add(socket);
+		socket.on('close', () => sockets.delete(socket));
+	});
+	return sockets;
+}
+
+async function send(res: ServerResponse, reply: FakeReply): Promise<void> {
+	if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
+	if (reply.destroy) {
+		res.socket?.destroy();
+		return;
+	}
+	const headers: Record<string, string> = { ...(reply.headers ?? {}) };
+	let payload: Buffer;
+	if (reply.raw) payload = reply.raw;
+	else if (reply.text !== undefined) {
+		payload = Buffer.from(reply.text);
+		headers['content-type'] ??= 'text/plain';
+	} else {
+		payload = Buffer.from(JSON.stringify(reply.json ?? {}));
+		headers['content-type'] ??= 'application/json';
+	}
+	res.writeHead(reply.status ?? 200, headers);
+	res.end(payload);
+}
+
+export async function startImageHost(): Promise<ImageHost> {
+	const files = new Map<string, { data: Buffer; contentType: string }>();
+	const requests: RecordedRequest[] = [];
+	const server = createServer((req, res) => {
+		void readBody(req).then((body) => {
+			const path = req.url ?? '/';
+			requests.push({ method: req.method ?? '', path, headers: req.headers, body, receivedAt: Date.now() });
+			const file = files.get(path);
+			if (!file) {
+				res.writeHead(404, { 'content-type': 'text/plain' });
+				res.end('not found');
+				return;
+			}
+			res.writeHead(200, { 'content-type': file.contentType, 'content-length': String(file.data.length) });
+			res.end(file.data);
+		});
+	});
+	const sockets = trackSockets(server);
+	const origin = await listen(server);
+	return {
+		origin,
+		requests,
+		publish(name, data, contentType = 'image/png') {
+			files.set(`/${name}`, { data, contentType });
+			return `${origin}/${name}`;
+		},
+		close: () => closeServer(server, sockets),
+	};
+}
+
+export async function startFakeCometApi(): Promise<FakeCometApi> {
+	const imageHost = await startImageHost();
+	const requests: RecordedRequest[] = [];
+	let override: Override | undefined;
+	let urlCounter = 0;
+
+	const generations = (body: Record<string, unknown>): FakeReply => {
+		requireString(body, 'model', true);
+		requireString(body, 'prompt', true);
+		requireInteger(body, 'n', 1, 10);
+		requireInteger(body, 'output_compression', 0, 100);
+		checkEnums(body);
+		const model = String(body.model);
+		const gptImage = model.startsWith('gpt-image');
+		if (gptImage) {
+			for (const field of Object.keys(body)) {
+				if (!GPT_IMAGE_FIELDS.has(field)) {
+					throw new BadRequest(errorReply(400, `Unknown parameter: '${field}'.`, 'unknown_parameter', field));
+				}
+			}
+		}
+		if (model.startsWith('dall-e-3') && body.n !== undefined && body.n !== 1) {
+			throw new BadRequest(errorReply(400, 'You must provide n=1 for this model.', 'invalid_value', 'n'));
+		}
+		const n = typeof body.n === 'number' ? body.n : 1;
+		const format = typeof body.output_format === 'string' ? body.output_format : undefined;
+		const useUrl = !gptImage && body.response_format !== 'b64_json';
+		const data = Array.from({ length: n }, (_, index) => {
+			const image = imageFor(format, index + 1);
+			if (useUrl) {
+				urlCounter += 1;
+				return {
+					url: imageHost.publish(`cdn/${urlCounter}-${index + 1}.png`, image, 'image/png'),
+					...(model.startsWith('dall-e-3') ? { revised_prompt: `${String(body.prompt)}, in detail` } : {}),
+				};
+			}
+			return { b64_json: image.toString('base64') };
+		});
+		return {
+			json: {
+				created: 1763700000,
+				data,
+				...(gptImage
+					? {
+							usage: { input_tokens: 12, output_tokens: 4160 * n, total_tokens: 12 + 4160 * n },
+							...(format ? { output_format: format } : {}),
+						}
+					: {}),
+			},
+		};
+	};
+
+	const handle = async (request: RecordedRequest): Promise<FakeReply> => {
+		const custom = await override?.(request);
+		if (custom) return custom;
+		if (request.headers.authorization !== `Bearer ${API_KEY}`) {
+			return errorReply(401, 'Invalid token', '');
+		}
+		const route = `${request.method} ${request.path}`;
+		if (route === 'GET /v1/models') {
+			return {
+				json: { object: 'list', data: MODELS.map((id) => ({ id, object: 'model', owned_by: 'cometapi' })) },
+			};
+		}
+		if (route === 'POST /v1/images/generations') {
+			if (!String(request.headers['content-type'] ?? '').startsWith('application/json')) {
+				return errorReply(400, 'Content-Type must be application/json', 'invalid_request');
+			}
+			if (!request.json) return errorReply(400, 'We could not parse the JSON body of your request.', 'invalid_json');
+			return generations(request.json);
+		}
+		return { status: 404, text: '<html><body><h1>404 Not Found</h1></body></html>', headers: { 'content-type': 'text/html' } };
+	};
+
+	const server = createServer((req, res) => {
+		void (async () => {
+			const body = await readBody(req);
+			const url = new URL(req.url ?? '/', 'http://fake');
+			const request: RecordedRequest = {
+				method: req.method ?? '',
+				path: url.pathname,
+				headers: req.headers,
+				body,
+				receivedAt: Date.now(),
+			};
+			if (String(req.headers['content-type'] ?? '').startsWith('application/json')) {
+				try {
+					request.json = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+				} catch {
+					request.json = undefined;
+				}
+			}
+			requests.push(request);
+			let reply: FakeReply;
+			try {
+				reply = await handle(request);
+			} catch (error) {
+				if (error instanceof BadRequest) reply = error.reply;
+				else reply = errorReply(500, `fake API failure: ${(error as Error).message}`);
+			}
+			await send(res, reply);
+		})();
+	});
+	const sockets = trackSockets(server);
+	const origin = await listen(server);
+	return {
+		baseUrl: `${origin}/v1`,
+		requests,
+		imageHost,
+		override(handler) {
+			override = handler;
+		},
+		reset() {
+			requests.length = 0;
+			imageHost.requests.length = 0;
+			override = undefined;
+		},
+		async close() {
+			await closeServer(server, sockets);
+			await imageHost.close();
+		},
+	};
+}
