@@ -1,0 +1,86 @@
+import { errorReply, API_KEY, startFakeCometApi, type FakeCometApi } from '../../helpers/fake-cometapi';
+import { binaryBuffer, runCometApi, type RunOptions } from '../../helpers/harness';
+import { makePng } from '../../helpers/images';
+
+let api: FakeCometApi;
+
+beforeAll(async () => {
+	api = await startFakeCometApi();
+});
+afterAll(async () => {
+	await api.close();
+});
+beforeEach(() => api.reset());
+
+const threeItems = [{ json: { prompt: 'a red kite' } }, { json: { prompt: 'a green kite' } }, { json: { prompt: 'a blue kite' } }];
+
+function run(input: RunOptions['input'], extra: Partial<RunOptions> = {}, options: Record<string, unknown> = {}) {
+	return runCometApi({
+		parameters: { resource: 'image', operation: 'generate', prompt: '={{ $json.prompt }}', options },
+		credentials: { apiKey: API_KEY, baseUrl: api.baseUrl },
+		input,
+		...extra,
+	});
+}
+
+describe('Router: the item loop', () => {
+	it('three input items give three requests in order and outputs paired with their inputs', async () => {
+		const { output, error } = await run(threeItems);
+		expect(error).toBeUndefined();
+		expect(api.requests.map((r) => r.json?.prompt)).toEqual(['a red kite', 'a green kite', 'a blue kite']);
+		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(output.map((item) => item.json.prompt)).toEqual(['a red kite', 'a green kite', 'a blue kite']);
+		for (const item of output) expect(await binaryBuffer(item.binary!.data)).toEqual(makePng(8, 8, 1));
+	});
+
+	it('n=2 over three items keeps every image paired with its own input item', async () => {
+		const { output } = await run(threeItems, {}, { n: 2 });
+		expect(output.map((item) => (item.pairedItem as { item: number }).item)).toEqual([0, 0, 1, 1, 2, 2]);
+		expect(output.map((item) => item.json.prompt)).toEqual([
+			'a red kite',
+			'a red kite',
+			'a green kite',
+			'a green kite',
+			'a blue kite',
+			'a blue kite',
+		]);
+	});
+
+	it('continueOnFail: an API failure of the middle item gives its error item; the others still run', async () => {
+		api.override((request) =>
+			request.json?.prompt === 'a green kite' ? errorReply(400, 'Your request was rejected by the safety system.', 'moderation_blocked') : undefined,
+		);
+		const { output, error } = await run(threeItems, { continueOnFail: true });
+		expect(error).toBeUndefined();
+		expect(api.requests).toHaveLength(3);
+		expect(output).toHaveLength(3);
+		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(output[0].binary?.data).toBeDefined();
+		expect(output[1].binary).toBeUndefined();
+		expect(output[1].json).toMatchObject({
+			error: expect.stringMatching(/^Your request was rejected by the safety system\./),
+			httpCode: '400',
+			code: 'moderation_blocked',
+			itemIndex: 1,
+		});
+		expect(output[2].binary?.data).toBeDefined();
+	});
+
+	it('continueOnFail: bad input of one item is refused for that item alone', async () => {
+		const input = [{ json: { prompt: 'a red kite' } }, { json: { prompt: '' } }, { json: { prompt: 'a blue kite' } }];
+		const { output } = await run(input, { continueOnFail: true });
+		expect(api.requests.map((r) => r.json?.prompt)).toEqual(['a red kite', 'a blue kite']);
+		expect(output).toHaveLength(3);
+		expect(output[1]).toMatchObject({ json: { error: 'Item 1: the Prompt is empty', itemIndex: 1 }, pairedItem: { item: 1 } });
+	});
+
+	it('without continueOnFail the first failing item stops the node and names the item', async () => {
+		const input = [{ json: { prompt: 'a red kite' } }, { json: { prompt: ' ' } }, { json: { prompt: 'a blue kite' } }];
+		const { output, error, run: result } = await run(input);
+		expect(result.status).toBe('error');
+		expect(output).toEqual([]);
+		expect(error!.message).toBe('Item 1: the Prompt is empty');
+		expect(error!.context).toMatchObject({ itemIndex: 1 });
+		expect(api.requests).toHaveLength(1);
+	});
+});

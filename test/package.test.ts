@@ -1,0 +1,78 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test-only code */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+// Checks the package n8n installs: what npm would publish, and the compiled node in it.
+const root = join(__dirname, '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+describe('package.json', () => {
+	it('is a community node package with no runtime dependencies', () => {
+		expect(pkg.name).toBe('n8n-nodes-cometapi-image');
+		expect(pkg.license).toBe('MIT');
+		expect(pkg.keywords).toContain('n8n-community-node-package');
+		expect(pkg.files).toEqual(['dist']);
+		expect(pkg.dependencies).toBeUndefined();
+		expect(pkg.overrides).toBeUndefined();
+		expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
+		for (const script of ['preinstall', 'install', 'postinstall', 'prepare']) {
+			expect(pkg.scripts[script]).toBeUndefined();
+		}
+		expect(pkg.n8n).toEqual({
+			n8nNodesApiVersion: 1,
+			strict: true,
+			credentials: ['dist/credentials/CometApi.credentials.js'],
+			nodes: ['dist/nodes/CometApi/CometApi.node.js'],
+		});
+	});
+});
+
+describe('the packed tarball', () => {
+	const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+	const [packed] = JSON.parse(
+		execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }),
+	) as Array<{ files: Array<{ path: string }> }>;
+	const files = packed.files.map((f) => f.path);
+
+	it('holds the compiled node, credential, codex and icons', () => {
+		expect(files).toEqual(
+			expect.arrayContaining([
+				'package.json',
+				'README.md',
+				'LICENSE',
+				'dist/nodes/CometApi/CometApi.node.js',
+				'dist/nodes/CometApi/CometApi.node.json',
+				'dist/nodes/CometApi/cometapi.svg',
+				'dist/nodes/CometApi/cometapi.dark.svg',
+				'dist/credentials/CometApi.credentials.js',
+				'dist/credentials/cometapi.svg',
+				'dist/credentials/cometapi.dark.svg',
+			]),
+		);
+	});
+
+	it('holds no tests, sources or build leftovers', () => {
+		expect(files.filter((f) => /(^|\/)test\/|\.test\.|\.ts$(?<!\.d\.ts$)|tsbuildinfo|\.tgz$/.test(f))).toEqual([]);
+		expect(files.every((f) => f.startsWith('dist/') || ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md'].includes(f))).toBe(true);
+	});
+
+	it('has the icons byte for byte as in the sources', () => {
+		for (const icon of ['nodes/CometApi/cometapi.svg', 'nodes/CometApi/cometapi.dark.svg', 'credentials/cometapi.svg', 'credentials/cometapi.dark.svg']) {
+			expect(readFileSync(join(root, 'dist', icon))).toEqual(readFileSync(join(root, icon)));
+		}
+	});
+
+	it('its compiled node and credential load and describe the same node as the sources', () => {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const { CometApi } = require(join(root, 'dist/nodes/CometApi/CometApi.node.js'));
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const credential = require(join(root, 'dist/credentials/CometApi.credentials.js'));
+		const compiled = new CometApi();
+		expect(compiled.description.name).toBe('cometApi');
+		expect(compiled.description.properties.map((p: { name: string }) => p.name)).toContain('prompt');
+		expect(new credential.CometApi().name).toBe('cometApi');
+		const codex = JSON.parse(readFileSync(join(root, 'dist/nodes/CometApi/CometApi.node.json'), 'utf8'));
+		expect(codex.node).toBe('n8n-nodes-cometapi-image.cometApi');
+	});
+});
