@@ -173,7 +173,8 @@ function sourceNode(items: InputItem[]): INodeType {
 }
 
 export interface RunOptions {
-	parameters: INodeParameters;
+	/** The node's parameters as the editor stores them; defaults come from the real node description. */
+	parameters: Record<string, unknown>;
 	input?: InputItem[];
 	credentials?: ICredentialDataDecryptedObject;
 	continueOnFail?: boolean;
@@ -212,7 +213,7 @@ function createExecution(options: RunOptions): Execution {
 		type: NODE_TYPE,
 		typeVersion: 1,
 		position: [200, 0],
-		parameters: options.parameters,
+		parameters: options.parameters as INodeParameters,
 		credentials: { cometApi: { id: 'cred-1', name: 'CometAPI account' } },
 		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 	};

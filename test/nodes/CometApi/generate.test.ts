@@ -19,7 +19,7 @@ function generate(parameters: Record<string, unknown> = {}, extra: Partial<RunOp
 			operation: 'generate',
 			prompt: 'a paper boat on calm water',
 			...parameters,
-		} as RunOptions['parameters'],
+		},
 		credentials: { apiKey: API_KEY, baseUrl: api.baseUrl },
 		...extra,
 	});
