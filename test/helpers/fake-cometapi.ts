@@ -34,6 +34,10 @@ export interface FakeReply {
 	delayMs?: number;
 	/** Drop the connection without an answer. */
 	destroy?: boolean;
+	/** Send the body in these pieces, one write each (e.g. Server-Sent Events split anywhere). */
+	chunks?: Array<string | Buffer>;
+	/** Pause between chunks. */
+	chunkDelayMs?: number;
 }
 
 export type Override = (request: RecordedRequest) => FakeReply | undefined | Promise<FakeReply | undefined>;
@@ -65,13 +69,13 @@ export function errorReply(status: number, message: string, code = '', param = '
 	};
 }
 
-class BadRequest extends Error {
+export class BadRequest extends Error {
 	constructor(readonly reply: FakeReply) {
 		super('bad request');
 	}
 }
 
-function requireString(body: Record<string, unknown>, field: string, required: boolean) {
+export function requireString(body: Record<string, unknown>, field: string, required: boolean) {
 	const value = body[field];
 	if (value === undefined && !required) return;
 	if (typeof value !== 'string' || value.trim() === '') {
@@ -79,7 +83,7 @@ function requireString(body: Record<string, unknown>, field: string, required: b
 	}
 }
 
-function requireInteger(body: Record<string, unknown>, field: string, min: number, max: number) {
+export function requireInteger(body: Record<string, unknown>, field: string, min: number, max: number) {
 	const value = body[field];
 	if (value === undefined) return;
 	if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
@@ -89,7 +93,7 @@ function requireInteger(body: Record<string, unknown>, field: string, min: numbe
 	}
 }
 
-function checkEnums(body: Record<string, unknown>) {
+export function checkEnums(body: Record<string, unknown>) {
 	for (const [field, allowed] of Object.entries(ENUMS)) {
 		const value = body[field];
 		if (value === undefined) continue;
@@ -107,14 +111,34 @@ function checkEnums(body: Record<string, unknown>) {
 	}
 }
 
-function imageFor(format: string | undefined, seed: number): Buffer {
+export function imageFor(format: string | undefined, seed: number): Buffer {
 	if (format === 'jpeg') return makeJpeg(8, 8, seed);
 	if (format === 'webp') return makeWebp(8, 8);
 	return makePng(8, 8, seed);
 }
 
+/** What a route handler may use besides the request. */
+export interface RouteContext {
+	imageHost: ImageHost;
+	/** A new number for each call, to give published images distinct URLs. */
+	nextId(): number;
+}
+
+/** Answers one API route; throw BadRequest for a request the real API would refuse. */
+export type RouteHandler = (request: RecordedRequest, context: RouteContext) => FakeReply | Promise<FakeReply>;
+
+/** The API's routes by "METHOD /path". Operations add theirs with registerRoute(). */
+const routes = new Map<string, RouteHandler>();
+
+export function registerRoute(route: string, handler: RouteHandler): void {
+	routes.set(route, handler);
+}
+
 export interface FakeCometApi {
 	baseUrl: string;
+	/** Requests being answered right now, and the most there ever were at once. */
+	inFlight(): number;
+	maxInFlight(): number;
 	/** Every request that reached the API, in arrival order. */
 	requests: RecordedRequest[];
 	/** The image host serving result URLs (a different origin than the API). */
@@ -169,6 +193,15 @@ async function send(res: ServerResponse, reply: FakeReply): Promise<void> {
 		return;
 	}
 	const headers: Record<string, string> = { ...(reply.headers ?? {}) };
+	if (reply.chunks) {
+		res.writeHead(reply.status ?? 200, { 'content-type': 'text/event-stream', ...headers });
+		for (const chunk of reply.chunks) {
+			res.write(chunk);
+			if (reply.chunkDelayMs) await new Promise((resolve) => setTimeout(resolve, reply.chunkDelayMs));
+		}
+		res.end();
+		return;
+	}
 	let payload: Buffer;
 	if (reply.raw) payload = reply.raw;
 	else if (reply.text !== undefined) {
@@ -212,57 +245,75 @@ export async function startImageHost(): Promise<ImageHost> {
 	};
 }
 
+registerRoute('GET /v1/models', () => ({
+	json: { object: 'list', data: MODELS.map((id) => ({ id, object: 'model', owned_by: 'cometapi' })) },
+}));
+
+registerRoute('POST /v1/images/generations', (request, context) => {
+	if (!String(request.headers['content-type'] ?? '').startsWith('application/json')) {
+		return errorReply(400, 'Content-Type must be application/json', 'invalid_request');
+	}
+	if (!request.json) return errorReply(400, 'We could not parse the JSON body of your request.', 'invalid_json');
+	const body = request.json;
+	requireString(body, 'model', true);
+	requireString(body, 'prompt', true);
+	requireInteger(body, 'n', 1, 10);
+	requireInteger(body, 'output_compression', 0, 100);
+	checkEnums(body);
+	const model = String(body.model);
+	const gptImage = model.startsWith('gpt-image');
+	if (gptImage) {
+		for (const field of Object.keys(body)) {
+			if (!GPT_IMAGE_FIELDS.has(field)) {
+				throw new BadRequest(errorReply(400, `Unknown parameter: '${field}'.`, 'unknown_parameter', field));
+			}
+		}
+	}
+	if (model.startsWith('dall-e-3') && body.n !== undefined && body.n !== 1) {
+		throw new BadRequest(errorReply(400, 'You must provide n=1 for this model.', 'invalid_value', 'n'));
+	}
+	return imagesReply(body, context);
+});
+
+/** The Images API reply: base64 for gpt-image-*, URLs for other models unless b64_json was asked. */
+export function imagesReply(body: Record<string, unknown>, context: RouteContext): FakeReply {
+	const model = String(body.model);
+	const gptImage = model.startsWith('gpt-image');
+	const n = typeof body.n === 'number' ? body.n : 1;
+	const format = typeof body.output_format === 'string' ? body.output_format : undefined;
+	const useUrl = !gptImage && body.response_format !== 'b64_json';
+	const data = Array.from({ length: n }, (_, index) => {
+		const image = imageFor(format, index + 1);
+		if (useUrl) {
+			return {
+				url: context.imageHost.publish(`cdn/${context.nextId()}-${index + 1}.png`, image, 'image/png'),
+				...(model.startsWith('dall-e-3') ? { revised_prompt: `${String(body.prompt)}, in detail` } : {}),
+			};
+		}
+		return { b64_json: image.toString('base64') };
+	});
+	return {
+		json: {
+			created: 1763700000,
+			data,
+			...(gptImage
+				? {
+						usage: { input_tokens: 12, output_tokens: 4160 * n, total_tokens: 12 + 4160 * n },
+						...(format ? { output_format: format } : {}),
+					}
+				: {}),
+		},
+	};
+}
+
 export async function startFakeCometApi(): Promise<FakeCometApi> {
 	const imageHost = await startImageHost();
 	const requests: RecordedRequest[] = [];
 	let override: Override | undefined;
-	let urlCounter = 0;
-
-	const generations = (body: Record<string, unknown>): FakeReply => {
-		requireString(body, 'model', true);
-		requireString(body, 'prompt', true);
-		requireInteger(body, 'n', 1, 10);
-		requireInteger(body, 'output_compression', 0, 100);
-		checkEnums(body);
-		const model = String(body.model);
-		const gptImage = model.startsWith('gpt-image');
-		if (gptImage) {
-			for (const field of Object.keys(body)) {
-				if (!GPT_IMAGE_FIELDS.has(field)) {
-					throw new BadRequest(errorReply(400, `Unknown parameter: '${field}'.`, 'unknown_parameter', field));
-				}
-			}
-		}
-		if (model.startsWith('dall-e-3') && body.n !== undefined && body.n !== 1) {
-			throw new BadRequest(errorReply(400, 'You must provide n=1 for this model.', 'invalid_value', 'n'));
-		}
-		const n = typeof body.n === 'number' ? body.n : 1;
-		const format = typeof body.output_format === 'string' ? body.output_format : undefined;
-		const useUrl = !gptImage && body.response_format !== 'b64_json';
-		const data = Array.from({ length: n }, (_, index) => {
-			const image = imageFor(format, index + 1);
-			if (useUrl) {
-				urlCounter += 1;
-				return {
-					url: imageHost.publish(`cdn/${urlCounter}-${index + 1}.png`, image, 'image/png'),
-					...(model.startsWith('dall-e-3') ? { revised_prompt: `${String(body.prompt)}, in detail` } : {}),
-				};
-			}
-			return { b64_json: image.toString('base64') };
-		});
-		return {
-			json: {
-				created: 1763700000,
-				data,
-				...(gptImage
-					? {
-							usage: { input_tokens: 12, output_tokens: 4160 * n, total_tokens: 12 + 4160 * n },
-							...(format ? { output_format: format } : {}),
-						}
-					: {}),
-			},
-		};
-	};
+	let counter = 0;
+	let inFlight = 0;
+	let maxInFlight = 0;
+	const context: RouteContext = { imageHost, nextId: () => ++counter };
 
 	const handle = async (request: RecordedRequest): Promise<FakeReply> => {
 		const custom = await override?.(request);
@@ -270,23 +321,17 @@ export async function startFakeCometApi(): Promise<FakeCometApi> {
 		if (request.headers.authorization !== `Bearer ${API_KEY}`) {
 			return errorReply(401, 'Invalid token', '');
 		}
-		const route = `${request.method} ${request.path}`;
-		if (route === 'GET /v1/models') {
-			return {
-				json: { object: 'list', data: MODELS.map((id) => ({ id, object: 'model', owned_by: 'cometapi' })) },
-			};
-		}
-		if (route === 'POST /v1/images/generations') {
-			if (!String(request.headers['content-type'] ?? '').startsWith('application/json')) {
-				return errorReply(400, 'Content-Type must be application/json', 'invalid_request');
-			}
-			if (!request.json) return errorReply(400, 'We could not parse the JSON body of your request.', 'invalid_json');
-			return generations(request.json);
-		}
+		const handler = routes.get(`${request.method} ${request.path}`);
+		if (handler) return await handler(request, context);
 		return { status: 404, text: '<html><body><h1>404 Not Found</h1></body></html>', headers: { 'content-type': 'text/html' } };
 	};
 
 	const server = createServer((req, res) => {
+		inFlight += 1;
+		maxInFlight = Math.max(maxInFlight, inFlight);
+		res.on('close', () => {
+			inFlight -= 1;
+		});
 		void (async () => {
 			const body = await readBody(req);
 			const url = new URL(req.url ?? '/', 'http://fake');
@@ -319,6 +364,8 @@ export async function startFakeCometApi(): Promise<FakeCometApi> {
 	const origin = await listen(server);
 	return {
 		baseUrl: `${origin}/v1`,
+		inFlight: () => inFlight,
+		maxInFlight: () => maxInFlight,
 		requests,
 		imageHost,
 		override(handler) {
@@ -328,6 +375,7 @@ export async function startFakeCometApi(): Promise<FakeCometApi> {
 			requests.length = 0;
 			imageHost.requests.length = 0;
 			override = undefined;
+			maxInFlight = inFlight;
 		},
 		async close() {
 			await closeServer(server, sockets);

@@ -79,11 +79,30 @@ function describeNetworkFailure(failure: NetworkFailure, timeoutSeconds: number)
 	return `The request to CometAPI failed: ${failure.message}`;
 }
 
-/**
- * The one place that talks to CometAPI: Base URL, auth through the credential, timeout, and every
- * failure turned into a NodeApiError that carries CometAPI's own message.
- */
-export async function apiRequest(this: Context, request: ApiRequest): Promise<IDataObject> {
+/** A response body read as it arrives (Server-Sent Events, downloads). */
+export type ByteStream = AsyncIterable<Buffer | string> & { destroy?: (error?: Error) => void };
+
+/** Reads a stream to its end; stops (and reports `truncated`) once it holds more than maxBytes. */
+async function readAll(stream: ByteStream, maxBytes: number): Promise<{ data: Buffer; truncated: boolean }> {
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of stream) {
+		const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+		size += buffer.length;
+		if (size > maxBytes) {
+			stream.destroy?.();
+			return { data: Buffer.concat(chunks), truncated: true };
+		}
+		chunks.push(buffer);
+	}
+	return { data: Buffer.concat(chunks), truncated: false };
+}
+
+async function send(
+	this: Context,
+	request: ApiRequest,
+	encoding: 'json' | 'stream',
+): Promise<IN8nHttpFullResponse> {
 	const { itemIndex } = request;
 	const timeoutSeconds = request.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
 	const baseUrl = await getBaseUrl.call(this, itemIndex);
@@ -95,6 +114,7 @@ export async function apiRequest(this: Context, request: ApiRequest): Promise<ID
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 	};
+	if (encoding === 'stream') options.encoding = 'stream';
 	if (request.body !== undefined) options.body = request.body;
 
 	let response: IN8nHttpFullResponse;
@@ -118,9 +138,21 @@ export async function apiRequest(this: Context, request: ApiRequest): Promise<ID
 
 	const status = response.statusCode;
 	if (status < 200 || status >= 300) {
-		throw apiError(this.getNode(), readApiError(status, response.body), itemIndex);
+		const body =
+			encoding === 'stream' ? (await readAll(response.body as ByteStream, 1024 * 1024)).data : response.body;
+		throw apiError(this.getNode(), readApiError(status, body), itemIndex);
 	}
-	let body: unknown = response.body;
+	return response;
+}
+
+function headerValue(response: IN8nHttpFullResponse, name: string): string {
+	const value = (response.headers as Record<string, unknown>)[name];
+	return typeof value === 'string' ? value : Array.isArray(value) ? String(value[0]) : '';
+}
+
+/** Parses a JSON reply; an HTML page or other non-JSON body becomes an error about the Base URL. */
+function parseJsonBody(this: Context, status: number, raw: unknown, itemIndex?: number): IDataObject {
+	let body: unknown = Buffer.isBuffer(raw) ? raw.toString('utf8') : raw;
 	if (typeof body === 'string' && !looksLikeHtml(body)) {
 		try {
 			body = JSON.parse(body);
@@ -128,7 +160,7 @@ export async function apiRequest(this: Context, request: ApiRequest): Promise<ID
 			// Falls through to the "not JSON" error below.
 		}
 	}
-	if (!body || typeof body !== 'object' || Array.isArray(body) || Buffer.isBuffer(body)) {
+	if (!body || typeof body !== 'object' || Array.isArray(body)) {
 		const preview = typeof body === 'string' ? body.trim().slice(0, 120) : typeof body;
 		throw apiError(
 			this.getNode(),
@@ -146,35 +178,76 @@ export async function apiRequest(this: Context, request: ApiRequest): Promise<ID
 	return body as IDataObject;
 }
 
+/**
+ * The one place that talks to CometAPI: Base URL, auth through the credential, timeout, and every
+ * failure turned into a NodeApiError that carries CometAPI's own message.
+ */
+export async function apiRequest(this: Context, request: ApiRequest): Promise<IDataObject> {
+	const response = await send.call(this, request, 'json');
+	return parseJsonBody.call(this, response.statusCode, response.body, request.itemIndex);
+}
+
+export type StreamedReply = { kind: 'stream'; events: ByteStream } | { kind: 'json'; body: IDataObject };
+
+/**
+ * Like apiRequest, for endpoints that may answer with Server-Sent Events (`stream: true`). A server
+ * that ignores streaming and answers with plain JSON is handled too.
+ */
+export async function apiStreamRequest(this: Context, request: ApiRequest): Promise<StreamedReply> {
+	const response = await send.call(this, request, 'stream');
+	const stream = response.body as ByteStream;
+	if (/text\/event-stream/i.test(headerValue(response, 'content-type'))) {
+		return { kind: 'stream', events: stream };
+	}
+	const { data: raw } = await readAll(stream, 256 * 1024 * 1024);
+	return { kind: 'json', body: parseJsonBody.call(this, response.statusCode, raw, request.itemIndex) };
+}
+
 export interface Download {
 	data: Buffer;
 	contentType?: string;
 }
 
+export const DEFAULT_MAX_DOWNLOAD_MB = 50;
+
+export interface DownloadOptions {
+	timeoutSeconds: number;
+	itemIndex: number;
+	/** Largest file accepted, in bytes (default 50 MB). */
+	maxBytes?: number;
+}
+
 /**
- * Downloads a result image. Uses the plain HTTP helper: the API key never goes to an image host.
+ * Downloads a result image. Uses the plain HTTP helper, never the credential: the API key does not
+ * go to image hosts. Only http(s) URLs; the body is read as it arrives and cut off at maxBytes.
  */
 export async function downloadImage(
 	this: IExecuteFunctions,
 	url: string,
-	options: { timeoutSeconds: number; itemIndex: number },
+	options: DownloadOptions,
 ): Promise<Download> {
-	let host = url;
+	const { itemIndex } = options;
+	const maxBytes = options.maxBytes ?? DEFAULT_MAX_DOWNLOAD_MB * 1024 * 1024;
+	let host = '';
 	try {
 		const parsed = new URL(url);
 		host = parsed.host;
-		if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('protocol');
+		if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') host = '';
 	} catch {
+		host = '';
+	}
+	if (!host) {
 		throw new NodeOperationError(this.getNode(), `The image URL "${url.slice(0, 100)}" is not an http(s) URL`, {
-			itemIndex: options.itemIndex,
+			itemIndex,
 		});
 	}
+	const retryHint = 'The image URL may have expired; run the node again.';
 	let response: IN8nHttpFullResponse;
 	try {
 		response = (await this.helpers.httpRequest({
 			method: 'GET',
 			url,
-			encoding: 'arraybuffer',
+			encoding: 'stream',
 			timeout: options.timeoutSeconds * 1000,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
@@ -182,21 +255,42 @@ export async function downloadImage(
 		})) as IN8nHttpFullResponse;
 	} catch (error) {
 		const failure = readNetworkFailure(error);
-		throw new NodeOperationError(
-			this.getNode(),
-			`Downloading the image from ${host} failed: ${failure.message}`,
-			{ itemIndex: options.itemIndex, description: 'The image URL may have expired; run the node again.' },
-		);
+		throw new NodeOperationError(this.getNode(), `Downloading the image from ${host} failed: ${failure.message}`, {
+			itemIndex,
+			description: retryHint,
+		});
 	}
+	const stream = response.body as ByteStream;
 	if (response.statusCode < 200 || response.statusCode >= 300) {
+		stream.destroy?.();
 		throw new NodeOperationError(
 			this.getNode(),
 			`Downloading the image from ${host} failed with HTTP ${response.statusCode}`,
-			{ itemIndex: options.itemIndex, description: 'The image URL may have expired; run the node again.' },
+			{ itemIndex, description: retryHint },
 		);
 	}
-	const headers = response.headers as Record<string, unknown>;
-	const contentType = typeof headers['content-type'] === 'string' ? headers['content-type'] : undefined;
-	const data = Buffer.isBuffer(response.body) ? response.body : Buffer.from(response.body as ArrayBuffer);
-	return { data, contentType };
+	const declared = Number(headerValue(response, 'content-length'));
+	const tooLarge = () =>
+		new NodeOperationError(
+			this.getNode(),
+			`The image at ${host} is larger than ${Math.round(maxBytes / 1024 / 1024)} MB`,
+			{ itemIndex, description: 'Raise the download size limit in the options, or ask for a smaller image.' },
+		);
+	if (Number.isFinite(declared) && declared > maxBytes) {
+		stream.destroy?.();
+		throw tooLarge();
+	}
+	let read: { data: Buffer; truncated: boolean };
+	try {
+		read = await readAll(stream, maxBytes);
+	} catch (error) {
+		const failure = readNetworkFailure(error);
+		throw new NodeOperationError(this.getNode(), `Downloading the image from ${host} failed: ${failure.message}`, {
+			itemIndex,
+			description: retryHint,
+		});
+	}
+	if (read.truncated) throw tooLarge();
+	const contentType = headerValue(response, 'content-type') || undefined;
+	return { data: read.data, contentType };
 }
