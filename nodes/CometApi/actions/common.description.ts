@@ -2,7 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { OutputMode, OutputSettings } from '../helpers/binary-output';
-import { DEFAULT_TIMEOUT_SECONDS } from '../transport';
+import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_SECONDS } from '../transport';
+
+export const DEFAULT_MAX_CONCURRENCY = 8;
 
 /** The model picker every operation uses: a searchable list from GET /models, or any ID. */
 export function modelProperty(defaultModel: string): INodeProperties {
@@ -126,4 +128,40 @@ export function readOutputSettings(
 export function readTimeout(options: IDataObject): number {
 	const value = Number(options.timeout);
 	return Number.isFinite(value) && value > 0 ? value : DEFAULT_TIMEOUT_SECONDS;
+}
+
+export const maxRetriesOption: INodeProperties = {
+	displayName: 'Max Retries',
+	name: 'maxRetries',
+	type: 'number',
+	default: DEFAULT_MAX_RETRIES,
+	typeOptions: { minValue: 0, maxValue: 10 },
+	description:
+		'How often to try a request again after a rate limit (429), a gateway or provider failure (500, 502, 503, 504, 524), a dropped connection or a timeout, waiting longer each time (or as long as the API asks). 0 turns retries off. Note: a retried image request may be billed again if the first attempt reached the model.',
+};
+
+export const maxConcurrencyOption: INodeProperties = {
+	displayName: 'Max Concurrent Requests',
+	name: 'maxConcurrency',
+	type: 'number',
+	default: DEFAULT_MAX_CONCURRENCY,
+	typeOptions: { minValue: 1, maxValue: 64 },
+	description:
+		'How many items are sent to CometAPI at the same time. When CometAPI answers 429 (too many requests) the node halves this on its own and raises it again as requests succeed. Outputs keep the input order.',
+};
+
+/** Per-request settings every operation passes to the transport. */
+export function readRequestSettings(options: IDataObject): { timeoutSeconds: number; maxRetries: number } {
+	const retries = Number(options.maxRetries);
+	return {
+		timeoutSeconds: readTimeout(options),
+		maxRetries: Number.isFinite(retries) && retries >= 0 ? Math.floor(retries) : DEFAULT_MAX_RETRIES,
+	};
+}
+
+/** Max Concurrent Requests applies to the whole node run, so it is read from the first item. */
+export function readMaxConcurrency(this: IExecuteFunctions): number {
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const value = Number(options.maxConcurrency);
+	return Number.isFinite(value) && value >= 1 ? Math.floor(value) : DEFAULT_MAX_CONCURRENCY;
 }

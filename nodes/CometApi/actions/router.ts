@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { AdaptiveLimiter, setRequestLimiter } from '../transport/limiter';
+import { readMaxConcurrency } from './common.description';
 import * as image from './image';
 
 type OperationExecute = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
@@ -35,7 +37,12 @@ function errorJson(error: NodeApiError | NodeOperationError, itemIndex: number):
 	};
 }
 
-/** The item loop: runs the chosen operation for each input item, in input order. */
+/**
+ * The item loop. Items run with bounded parallelism (Max Concurrent Requests; the transport adapts
+ * the number of requests in flight to the API's 429s); outputs keep the input order and pairing.
+ * With continueOnFail each failed item gives an error item; without it the first failure stops new
+ * items from starting and is the error the node throws.
+ */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
@@ -45,18 +52,33 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	}
 
-	const returnData: INodeExecutionData[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			returnData.push(...(await handler.execute.call(this, itemIndex)));
-		} catch (error) {
-			const nodeError = asNodeError(this, error, itemIndex);
-			if (this.continueOnFail()) {
-				returnData.push({ json: errorJson(nodeError, itemIndex), pairedItem: { item: itemIndex } });
-				continue;
+	const maxConcurrency = readMaxConcurrency.call(this);
+	setRequestLimiter(this, new AdaptiveLimiter(maxConcurrency));
+	const signal = this.getExecutionCancelSignal();
+	const results: Array<INodeExecutionData[] | undefined> = new Array(items.length);
+	let nextIndex = 0;
+	let firstError: NodeApiError | NodeOperationError | undefined;
+
+	const worker = async () => {
+		while (nextIndex < items.length && !firstError && !signal?.aborted) {
+			const itemIndex = nextIndex++;
+			try {
+				results[itemIndex] = await handler.execute.call(this, itemIndex);
+			} catch (error) {
+				const nodeError = asNodeError(this, error, itemIndex);
+				if (this.continueOnFail()) {
+					results[itemIndex] = [{ json: errorJson(nodeError, itemIndex), pairedItem: { item: itemIndex } }];
+				} else {
+					firstError ??= nodeError;
+				}
 			}
-			throw nodeError;
 		}
+	};
+	await Promise.all(Array.from({ length: Math.min(maxConcurrency, items.length) }, worker));
+
+	if (firstError) throw firstError;
+	if (signal?.aborted && results.some((result) => result === undefined)) {
+		throw new NodeOperationError(this.getNode(), 'The execution was cancelled before all items were processed');
 	}
-	return [returnData];
+	return [results.flatMap((result) => result ?? [])];
 }

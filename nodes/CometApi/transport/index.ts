@@ -9,6 +9,17 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { apiError, looksLikeHtml, readApiError } from './errors';
+import { getRequestLimiter } from './limiter';
+import {
+	backoffMs,
+	DEFAULT_MAX_RETRIES,
+	isRetryableNetworkFailure,
+	isRetryableStatus,
+	retryAfterMs,
+	waitUnlessCancelled,
+} from './retry';
+
+export { DEFAULT_MAX_RETRIES };
 
 export const CREDENTIAL_TYPE = 'cometApi';
 export const DEFAULT_BASE_URL = 'https://api.cometapi.com/v1';
@@ -22,6 +33,8 @@ export interface ApiRequest {
 	endpoint: string;
 	body?: IDataObject | FormData;
 	timeoutSeconds?: number;
+	/** Further attempts after a retryable failure (default 2; 0 disables retries). */
+	maxRetries?: number;
 	itemIndex?: number;
 }
 
@@ -98,6 +111,28 @@ async function readAll(stream: ByteStream, maxBytes: number): Promise<{ data: Bu
 	return { data: Buffer.concat(chunks), truncated: false };
 }
 
+function cancelledError(context: Context, itemIndex?: number) {
+	return apiError(
+		context.getNode(),
+		{ message: 'The request to CometAPI was cancelled', code: 'ERR_CANCELED' },
+		itemIndex,
+		'The execution was stopped.',
+	);
+}
+
+function withAttempts<T extends Error>(error: T, attempts: number): T {
+	if (attempts > 1) {
+		error.message = `${error.message} (after ${attempts} attempts)`;
+		(error as unknown as { context: Record<string, unknown> }).context.attempts = attempts;
+	}
+	return error;
+}
+
+/**
+ * Sends one request to CometAPI, retrying 429/5xx/524 and network failures (Max Retries) with
+ * exponential backoff and full jitter, or the Retry-After the API asked for. Requests of one node
+ * execution share an adaptive limit on how many are in flight (see limiter.ts).
+ */
 async function send(
 	this: Context,
 	request: ApiRequest,
@@ -105,44 +140,75 @@ async function send(
 ): Promise<IN8nHttpFullResponse> {
 	const { itemIndex } = request;
 	const timeoutSeconds = request.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+	const maxRetries = Math.max(0, Math.floor(request.maxRetries ?? DEFAULT_MAX_RETRIES));
 	const baseUrl = await getBaseUrl.call(this, itemIndex);
-	const options: IHttpRequestOptions = {
-		method: request.method,
-		url: `${baseUrl}${request.endpoint}`,
-		json: true,
-		timeout: timeoutSeconds * 1000,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-	};
-	if (encoding === 'stream') options.encoding = 'stream';
-	if (request.body !== undefined) options.body = request.body;
+	const signal = 'getExecutionCancelSignal' in this ? this.getExecutionCancelSignal() : undefined;
+	const limiter = getRequestLimiter(this);
 
-	let response: IN8nHttpFullResponse;
-	try {
-		response = (await this.helpers.httpRequestWithAuthentication.call(
-			this,
-			CREDENTIAL_TYPE,
-			options,
-		)) as IN8nHttpFullResponse;
-	} catch (error) {
-		const failure = readNetworkFailure(error);
-		throw apiError(
-			this.getNode(),
-			{ message: describeNetworkFailure(failure, timeoutSeconds), code: failure.code },
-			itemIndex,
-			failure.code === 'ECONNREFUSED' || failure.code === 'ENOTFOUND'
-				? 'Check the Base URL in the CometAPI credential.'
-				: undefined,
-		);
-	}
+	for (let attempt = 1; ; attempt++) {
+		if (signal?.aborted) throw cancelledError(this, itemIndex);
+		const options: IHttpRequestOptions = {
+			method: request.method,
+			url: `${baseUrl}${request.endpoint}`,
+			json: true,
+			timeout: timeoutSeconds * 1000,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+		};
+		if (signal) options.abortSignal = signal;
+		if (encoding === 'stream') options.encoding = 'stream';
+		if (request.body !== undefined) options.body = request.body;
+		const retriesLeft = attempt <= maxRetries;
 
-	const status = response.statusCode;
-	if (status < 200 || status >= 300) {
+		if (limiter) {
+			try {
+				await limiter.acquire(signal);
+			} catch {
+				throw cancelledError(this, itemIndex);
+			}
+		}
+		let response: IN8nHttpFullResponse;
+		try {
+			response = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				CREDENTIAL_TYPE,
+				options,
+			)) as IN8nHttpFullResponse;
+		} catch (error) {
+			limiter?.release('failed');
+			if (signal?.aborted) throw cancelledError(this, itemIndex);
+			const failure = readNetworkFailure(error);
+			if (retriesLeft && isRetryableNetworkFailure(failure.code, failure.message)) {
+				if (await waitUnlessCancelled(backoffMs(attempt), signal)) continue;
+				throw cancelledError(this, itemIndex);
+			}
+			const networkError = apiError(
+				this.getNode(),
+				{ message: describeNetworkFailure(failure, timeoutSeconds), code: failure.code },
+				itemIndex,
+				failure.code === 'ECONNREFUSED' || failure.code === 'ENOTFOUND'
+					? 'Check the Base URL in the CometAPI credential.'
+					: undefined,
+			);
+			throw withAttempts(networkError, attempt);
+		}
+
+		const status = response.statusCode;
+		if (status >= 200 && status < 300) {
+			limiter?.release('success');
+			return response;
+		}
+		limiter?.release(status === 429 ? 'rateLimited' : 'failed');
 		const body =
 			encoding === 'stream' ? (await readAll(response.body as ByteStream, 1024 * 1024)).data : response.body;
-		throw apiError(this.getNode(), readApiError(status, body), itemIndex);
+		const details = readApiError(status, body);
+		if (retriesLeft && isRetryableStatus(status, details.code)) {
+			const wait = retryAfterMs(headerValue(response, 'retry-after')) ?? backoffMs(attempt);
+			if (await waitUnlessCancelled(wait, signal)) continue;
+			throw cancelledError(this, itemIndex);
+		}
+		throw withAttempts(apiError(this.getNode(), details, itemIndex), attempt);
 	}
-	return response;
 }
 
 function headerValue(response: IN8nHttpFullResponse, name: string): string {

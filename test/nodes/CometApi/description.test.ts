@@ -34,6 +34,8 @@ const GENERATE_OPTIONS: Record<string, { value: unknown; field?: string; sent?: 
 	background: { value: 'transparent', field: 'background', sent: 'transparent' },
 	customSize: { value: '2048x2048', field: 'size', sent: '2048x2048' },
 	downloadUrls: { value: true },
+	maxConcurrency: { value: 3 },
+	maxRetries: { value: 0 },
 	moderation: { value: 'low', field: 'moderation', sent: 'low' },
 	n: { value: 2, field: 'n', sent: 2 },
 	outputCompression: { value: 70, field: 'output_compression', sent: 70 },

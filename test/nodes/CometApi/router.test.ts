@@ -24,10 +24,10 @@ function run(input: RunOptions['input'], extra: Partial<RunOptions> = {}, option
 }
 
 describe('Router: the item loop', () => {
-	it('three input items give three requests in order and outputs paired with their inputs', async () => {
+	it('three input items give three requests and outputs in input order, paired with their inputs', async () => {
 		const { output, error } = await run(threeItems);
 		expect(error).toBeUndefined();
-		expect(api.requests.map((r) => r.json?.prompt)).toEqual(['a red kite', 'a green kite', 'a blue kite']);
+		expect(api.requests.map((r) => r.json?.prompt).sort()).toEqual(['a blue kite', 'a green kite', 'a red kite']);
 		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(output.map((item) => item.json.prompt)).toEqual(['a red kite', 'a green kite', 'a blue kite']);
 		for (const item of output) expect(await binaryBuffer(item.binary!.data)).toEqual(makePng(8, 8, 1));
@@ -69,18 +69,26 @@ describe('Router: the item loop', () => {
 	it('continueOnFail: bad input of one item is refused for that item alone', async () => {
 		const input = [{ json: { prompt: 'a red kite' } }, { json: { prompt: '' } }, { json: { prompt: 'a blue kite' } }];
 		const { output } = await run(input, { continueOnFail: true });
-		expect(api.requests.map((r) => r.json?.prompt)).toEqual(['a red kite', 'a blue kite']);
+		expect(api.requests.map((r) => r.json?.prompt).sort()).toEqual(['a blue kite', 'a red kite']);
 		expect(output).toHaveLength(3);
 		expect(output[1]).toMatchObject({ json: { error: 'Item 1: the Prompt is empty', itemIndex: 1 }, pairedItem: { item: 1 } });
 	});
 
-	it('without continueOnFail the first failing item stops the node and names the item', async () => {
+	it('items one at a time: the first failing item stops the node before later items start', async () => {
 		const input = [{ json: { prompt: 'a red kite' } }, { json: { prompt: ' ' } }, { json: { prompt: 'a blue kite' } }];
-		const { output, error, run: result } = await run(input);
+		const { output, error, run: result } = await run(input, {}, { maxConcurrency: 1 });
 		expect(result.status).toBe('error');
 		expect(output).toEqual([]);
 		expect(error!.message).toBe('Item 1: the Prompt is empty');
 		expect(error!.context).toMatchObject({ itemIndex: 1 });
 		expect(api.requests).toHaveLength(1);
+	});
+
+	it('items in parallel: a failing item still fails the node with its own error and no output', async () => {
+		const input = [{ json: { prompt: 'a red kite' } }, { json: { prompt: ' ' } }, { json: { prompt: 'a blue kite' } }];
+		const { output, error } = await run(input);
+		expect(output).toEqual([]);
+		expect(error!.message).toBe('Item 1: the Prompt is empty');
+		expect(error!.context).toMatchObject({ itemIndex: 1 });
 	});
 });

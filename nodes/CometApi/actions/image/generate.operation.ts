@@ -6,13 +6,15 @@ import { collectImages } from '../../helpers/images-response';
 import { apiRequest } from '../../transport';
 import {
 	binaryOutputOption,
+	maxConcurrencyOption,
+	maxRetriesOption,
 	modelProperty,
 	outputModeOption,
 	promptProperty,
 	readModel,
 	readOutputSettings,
 	readPrompt,
-	readTimeout,
+	readRequestSettings,
 	timeoutOption,
 } from '../common.description';
 import {
@@ -45,6 +47,8 @@ const properties: INodeProperties[] = [
 			backgroundOption,
 			customSizeOption,
 			downloadUrlsOption,
+			maxConcurrencyOption,
+			maxRetriesOption,
 			{
 				displayName: 'Moderation',
 				name: 'moderation',
@@ -92,21 +96,21 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const prompt = readPrompt.call(this, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const fields = buildImageBody(this.getNode(), options, model, itemIndex);
-	const timeoutSeconds = readTimeout(options);
+	const requestSettings = readRequestSettings(options);
 	const output = readOutputSettings.call(this, options, itemIndex, fields.output_format as string | undefined);
 
 	const response = await apiRequest.call(this, {
 		method: 'POST',
 		endpoint: '/images/generations',
 		body: { model, prompt, ...fields },
-		timeoutSeconds,
+		...requestSettings,
 		itemIndex,
 	});
 
 	const images = await collectImages.call(this, response, {
 		itemIndex,
 		downloadUrls: options.downloadUrls !== false,
-		timeoutSeconds,
+		timeoutSeconds: requestSettings.timeoutSeconds,
 	});
 	const json: IDataObject = {
 		model: typeof response.model === 'string' ? response.model : model,
