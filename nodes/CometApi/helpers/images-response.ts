@@ -49,18 +49,8 @@ export async function collectImages(
 				images.push({ url: record.url, revisedPrompt });
 				continue;
 			}
-			const download = await downloadImage.call(this, record.url, {
-				itemIndex,
-				timeoutSeconds: options.timeoutSeconds,
-			});
-			if (!detectImageType(download.data) && !/^image\//i.test(download.contentType ?? '')) {
-				throw new NodeOperationError(
-					this.getNode(),
-					`The file downloaded for image ${index + 1} is not an image (${download.contentType ?? 'no content type'})`,
-					{ itemIndex, description: 'The image URL may have expired; run the node again.' },
-				);
-			}
-			images.push({ data: download.data, contentType: download.contentType, url: record.url, revisedPrompt });
+			const image = await downloadResultImage.call(this, record.url, index, options);
+			images.push({ ...image, revisedPrompt });
 		} else {
 			throw new NodeOperationError(
 				this.getNode(),
@@ -70,4 +60,25 @@ export async function collectImages(
 		}
 	}
 	return images;
+}
+
+/**
+ * Downloads image `index` (0-based) of a reply from its URL, without credentials (see
+ * downloadImage), and checks that what came is an image.
+ */
+export async function downloadResultImage(
+	this: IExecuteFunctions,
+	url: string,
+	index: number,
+	options: { itemIndex: number; timeoutSeconds: number; maxBytes?: number },
+): Promise<ImageResult> {
+	const download = await downloadImage.call(this, url, options);
+	if (!detectImageType(download.data) && !/^image\//i.test(download.contentType ?? '')) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`The file downloaded for image ${index + 1} is not an image (${download.contentType ?? 'no content type'})`,
+			{ itemIndex: options.itemIndex, description: 'The image URL may have expired; run the node again.' },
+		);
+	}
+	return { data: download.data, contentType: download.contentType, url };
 }
