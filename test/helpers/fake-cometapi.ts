@@ -22,6 +22,10 @@ export interface RecordedRequest {
 	/** The parsed JSON body, when the request had one. */
 	json?: Record<string, unknown>;
 	receivedAt: number;
+	/** How many requests the API was answering when this one arrived (itself included). */
+	inFlightOnArrival?: number;
+	/** True when the client closed the connection before the answer was complete. */
+	abandoned?: boolean;
 }
 
 export interface FakeReply {
@@ -154,6 +158,8 @@ export interface ImageHost {
 	requests: RecordedRequest[];
 	/** Serves `data` at `/<name>` and returns its URL. */
 	publish(name: string, data: Buffer, contentType?: string): string;
+	/** Answers `/<name>` with a 302 to `location` and returns its URL. */
+	redirect(name: string, location: string): string;
 	close(): Promise<void>;
 }
 
@@ -187,7 +193,18 @@ function trackSockets(server: Server): Set<Socket> {
 }
 
 async function send(res: ServerResponse, reply: FakeReply): Promise<void> {
-	if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
+	if (reply.delayMs) {
+		// Ends early when the client goes away (a cancelled or timed-out request), and never keeps jest alive.
+		await new Promise<void>((resolve) => {
+			const timer = setTimeout(resolve, reply.delayMs);
+			timer.unref();
+			res.on('close', () => {
+				clearTimeout(timer);
+				resolve();
+			});
+		});
+		if (res.destroyed || res.writableEnded) return;
+	}
 	if (reply.destroy) {
 		res.socket?.destroy();
 		return;
@@ -217,11 +234,18 @@ async function send(res: ServerResponse, reply: FakeReply): Promise<void> {
 
 export async function startImageHost(): Promise<ImageHost> {
 	const files = new Map<string, { data: Buffer; contentType: string }>();
+	const redirects = new Map<string, string>();
 	const requests: RecordedRequest[] = [];
 	const server = createServer((req, res) => {
 		void readBody(req).then((body) => {
 			const path = req.url ?? '/';
 			requests.push({ method: req.method ?? '', path, headers: req.headers, body, receivedAt: Date.now() });
+			const location = redirects.get(path);
+			if (location) {
+				res.writeHead(302, { location });
+				res.end();
+				return;
+			}
 			const file = files.get(path);
 			if (!file) {
 				res.writeHead(404, { 'content-type': 'text/plain' });
@@ -239,6 +263,10 @@ export async function startImageHost(): Promise<ImageHost> {
 		requests,
 		publish(name, data, contentType = 'image/png') {
 			files.set(`/${name}`, { data, contentType });
+			return `${origin}/${name}`;
+		},
+		redirect(name, location) {
+			redirects.set(`/${name}`, location);
 			return `${origin}/${name}`;
 		},
 		close: () => closeServer(server, sockets),
@@ -329,18 +357,22 @@ export async function startFakeCometApi(): Promise<FakeCometApi> {
 	const server = createServer((req, res) => {
 		inFlight += 1;
 		maxInFlight = Math.max(maxInFlight, inFlight);
+		const inFlightOnArrival = inFlight;
+		let request: RecordedRequest | undefined;
 		res.on('close', () => {
 			inFlight -= 1;
+			if (request && !res.writableFinished) request.abandoned = true;
 		});
 		void (async () => {
 			const body = await readBody(req);
 			const url = new URL(req.url ?? '/', 'http://fake');
-			const request: RecordedRequest = {
+			request = {
 				method: req.method ?? '',
 				path: url.pathname,
 				headers: req.headers,
 				body,
 				receivedAt: Date.now(),
+				inFlightOnArrival,
 			};
 			if (String(req.headers['content-type'] ?? '').startsWith('application/json')) {
 				try {

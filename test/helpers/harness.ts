@@ -195,6 +195,33 @@ interface Execution {
 	source: INode;
 	node: INode;
 	additionalData: IWorkflowExecuteAdditionalData;
+	/** Settles when the CometAPI node's execute() has returned or thrown. */
+	nodeSettled: Promise<{ error?: Error }>;
+}
+
+/** The real CometAPI node, with a way to know when its execute() has finished. */
+function observedNode(): { nodeType: INodeType; settled: Promise<{ error?: Error }> } {
+	const real = new CometApi();
+	let settle: (outcome: { error?: Error }) => void = () => {};
+	const settled = new Promise<{ error?: Error }>((resolve) => {
+		settle = resolve;
+	});
+	const nodeType: INodeType = {
+		description: real.description,
+		methods: real.methods,
+		async execute(this: IExecuteFunctions) {
+			try {
+				const result = await real.execute.call(this);
+				settle({});
+				return result;
+			} catch (error) {
+				const failure = error as Error;
+				settle({ error: failure });
+				throw failure;
+			}
+		},
+	};
+	return { nodeType, settled };
 }
 
 /** Builds the workflow Source → CometAPI and what n8n's server would hand the engine to run it. */
@@ -221,9 +248,10 @@ function createExecution(options: RunOptions): Execution {
 	const connections: IConnections = {
 		Source: { main: [[{ node: NODE_NAME, type: NodeConnectionTypes.Main, index: 0 }]] },
 	};
+	const observed = observedNode();
 	const nodeTypes = new TestNodeTypes({
 		[SOURCE_TYPE]: sourceNode(options.input ?? [{ json: {} }]),
-		[NODE_TYPE]: new CometApi(),
+		[NODE_TYPE]: observed.nodeType,
 	});
 	const workflow = new Workflow({ id: 'wf-test', nodes, connections, active: false, settings: {}, nodeTypes });
 	const hooks = new ExecutionLifecycleHooks('manual', 'exec-1', {
@@ -252,26 +280,39 @@ function createExecution(options: RunOptions): Execution {
 		currentNodeParameters: undefined,
 		executionTimeoutTimestamp: undefined,
 	} as unknown as IWorkflowExecuteAdditionalData;
-	return { workflow, source, node, additionalData };
+	return { workflow, source, node, additionalData, nodeSettled: observed.settled };
 }
 
 /** Runs Source → CometAPI through WorkflowExecute and returns the CometAPI node's result. */
 export async function runCometApi(options: RunOptions): Promise<NodeRun> {
-	const { workflow, source, additionalData } = createExecution(options);
-	const runExecutionData: IRunExecutionData = createRunExecutionData({
-		executionData: {
-			nodeExecutionStack: [{ node: source, data: { main: [[{ json: {} }]] }, source: null }],
-		},
-	});
-	const run = await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(
-		workflow,
-	);
+	const run = await startCometApi(options).finished;
 	const task = run.data.resultData.runData[NODE_NAME]?.[0];
 	return {
 		run,
 		output: task?.data?.main?.[0] ?? [],
 		error: (task?.error ?? undefined) as NodeRun['error'],
 	};
+}
+
+export interface StartedRun {
+	/** The run's result; stays pending once the run was cancelled (as in n8n). */
+	finished: Promise<IRun>;
+	/** Cancels the execution, as the editor's Stop button does. */
+	cancel(): void;
+	/** Settles when the CometAPI node's execute() has returned or thrown. */
+	nodeSettled: Promise<{ error?: Error }>;
+}
+
+/** Starts Source → CometAPI and hands back control, for cancellation tests. */
+export function startCometApi(options: RunOptions): StartedRun {
+	const { workflow, source, additionalData, nodeSettled } = createExecution(options);
+	const runExecutionData: IRunExecutionData = createRunExecutionData({
+		executionData: {
+			nodeExecutionStack: [{ node: source, data: { main: [[{ json: {} }]] }, source: null }],
+		},
+	});
+	const execution = new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+	return { finished: execution, cancel: () => execution.cancel(), nodeSettled };
 }
 
 /** The editor's load-options context of the CometAPI node (what "From list" searches run in). */
