@@ -1,8 +1,6 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { toOutputItems } from '../../helpers/binary-output';
-import { collectImages } from '../../helpers/images-response';
 import { apiRequest } from '../../transport';
 import {
 	binaryOutputOption,
@@ -11,16 +9,11 @@ import {
 	modelProperty,
 	outputModeOption,
 	promptProperty,
-	readModel,
-	readOutputSettings,
-	readPrompt,
-	readRequestSettings,
 	timeoutOption,
 } from '../common.description';
 import {
 	additionalBodyFieldsOption,
 	backgroundOption,
-	buildImageBody,
 	customSizeOption,
 	downloadUrlsOption,
 	numberOfImagesOption,
@@ -31,6 +24,7 @@ import {
 	sizeOption,
 	userOption,
 } from './image-options.description';
+import { imagesReplyToItems, readImagesRequest } from './images-api';
 
 const properties: INodeProperties[] = [
 	modelProperty('gpt-image-1'),
@@ -92,35 +86,14 @@ export const description = updateDisplayOptions(
 
 /** Generate Image: POST /images/generations with a JSON body; every image becomes a binary. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const model = readModel.call(this, itemIndex);
-	const prompt = readPrompt.call(this, itemIndex);
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const fields = buildImageBody(this.getNode(), options, model, itemIndex);
-	const requestSettings = readRequestSettings(options);
-	const output = readOutputSettings.call(this, options, itemIndex, fields.output_format as string | undefined);
-
+	const request = readImagesRequest.call(this, itemIndex);
+	const { model, prompt, fields } = request;
 	const response = await apiRequest.call(this, {
 		method: 'POST',
 		endpoint: '/images/generations',
 		body: { model, prompt, ...fields },
-		...requestSettings,
+		...request.settings,
 		itemIndex,
 	});
-
-	const images = await collectImages.call(this, response, {
-		itemIndex,
-		downloadUrls: options.downloadUrls !== false,
-		timeoutSeconds: requestSettings.timeoutSeconds,
-	});
-	const json: IDataObject = {
-		model: typeof response.model === 'string' ? response.model : model,
-		prompt,
-		...(fields.size !== undefined ? { size: fields.size } : {}),
-		...(fields.quality !== undefined ? { quality: fields.quality } : {}),
-		...(fields.output_format !== undefined ? { output_format: fields.output_format } : {}),
-		...(fields.background !== undefined ? { background: fields.background } : {}),
-		...(response.usage !== undefined ? { usage: response.usage } : {}),
-		...(response.created !== undefined ? { created: response.created } : {}),
-	};
-	return await toOutputItems.call(this, itemIndex, images, json, output);
+	return await imagesReplyToItems.call(this, itemIndex, request, response);
 }
