@@ -1,3 +1,6 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test-only code */
+import { Readable } from 'node:stream';
+
 import { Container } from '@n8n/di';
 import { BinaryDataService, ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
 import type {
@@ -39,6 +42,8 @@ import { CometApi } from '../../nodes/CometApi/CometApi.node';
 export const NODE_TYPE = 'n8n-nodes-cometapi-image.cometApi';
 export const NODE_NAME = 'CometAPI';
 const SOURCE_TYPE = 'test.source';
+const NEXT_TYPE = 'test.next';
+export const NEXT_NAME = 'Next';
 
 class TestNodeTypes implements INodeTypes {
 	constructor(private readonly types: Record<string, INodeType | IVersionedNodeType>) {}
@@ -137,6 +142,8 @@ export interface InputBinary {
 	data: Buffer;
 	fileName?: string;
 	mimeType?: string;
+	/** Hand the bytes to prepareBinaryData as a stream, as Read/Write Files from Disk does. */
+	stream?: boolean;
 }
 
 export interface InputItem {
@@ -163,9 +170,42 @@ function sourceNode(items: InputItem[]): INodeType {
 			for (const item of items) {
 				const binary: Record<string, IBinaryData> = {};
 				for (const [name, file] of Object.entries(item.binary ?? {})) {
-					binary[name] = await this.helpers.prepareBinaryData(file.data, file.fileName, file.mimeType);
+					const data = file.stream ? Readable.from([file.data]) : file.data;
+					binary[name] = await this.helpers.prepareBinaryData(data, file.fileName, file.mimeType);
 				}
 				output.push({ json: item.json ?? {}, ...(item.binary ? { binary } : {}) });
+			}
+			return [output];
+		},
+	};
+}
+
+/**
+ * A stand-in for Write Files to Disk: reads each item's binary through n8n's helpers, as that node
+ * does, and outputs what it would write (name, type, bytes as base64).
+ */
+export function writeFilesNode(property = 'data'): INodeType {
+	return {
+		description: {
+			displayName: 'Write Files',
+			name: 'writeFiles',
+			group: ['output'],
+			version: 1,
+			description: 'Reads binaries as Write Files to Disk does',
+			defaults: { name: 'Write Files' },
+			inputs: [NodeConnectionTypes.Main],
+			outputs: [NodeConnectionTypes.Main],
+			properties: [],
+		} as INodeTypeDescription,
+		async execute(this: IExecuteFunctions) {
+			const output: INodeExecutionData[] = [];
+			for (let itemIndex = 0; itemIndex < this.getInputData().length; itemIndex++) {
+				const binary = this.helpers.assertBinaryData(itemIndex, property);
+				const data = await this.helpers.getBinaryDataBuffer(itemIndex, property);
+				output.push({
+					json: { fileName: binary.fileName, mimeType: binary.mimeType, base64: data.toString('base64') },
+					pairedItem: { item: itemIndex },
+				});
 			}
 			return [output];
 		},
@@ -178,6 +218,8 @@ export interface RunOptions {
 	input?: InputItem[];
 	credentials?: ICredentialDataDecryptedObject;
 	continueOnFail?: boolean;
+	/** A node run on the CometAPI node's output (e.g. a stand-in for Write Files to Disk). */
+	next?: INodeType;
 }
 
 export interface NodeRun {
@@ -186,6 +228,8 @@ export interface NodeRun {
 	output: INodeExecutionData[];
 	/** The node's error when the run failed. */
 	error?: Error & { description?: string; httpCode?: string; context?: IDataObject };
+	/** The output of the `next` node, when there is one. */
+	nextOutput: INodeExecutionData[];
 }
 
 const credentialType = new CometApiCredential();
@@ -248,10 +292,15 @@ function createExecution(options: RunOptions): Execution {
 	const connections: IConnections = {
 		Source: { main: [[{ node: NODE_NAME, type: NodeConnectionTypes.Main, index: 0 }]] },
 	};
+	if (options.next) {
+		nodes.push({ id: 'next', name: NEXT_NAME, type: NEXT_TYPE, typeVersion: 1, position: [400, 0], parameters: {} });
+		connections[NODE_NAME] = { main: [[{ node: NEXT_NAME, type: NodeConnectionTypes.Main, index: 0 }]] };
+	}
 	const observed = observedNode();
 	const nodeTypes = new TestNodeTypes({
 		[SOURCE_TYPE]: sourceNode(options.input ?? [{ json: {} }]),
 		[NODE_TYPE]: observed.nodeType,
+		...(options.next ? { [NEXT_TYPE]: options.next } : {}),
 	});
 	const workflow = new Workflow({ id: 'wf-test', nodes, connections, active: false, settings: {}, nodeTypes });
 	const hooks = new ExecutionLifecycleHooks('manual', 'exec-1', {
@@ -291,6 +340,7 @@ export async function runCometApi(options: RunOptions): Promise<NodeRun> {
 		run,
 		output: task?.data?.main?.[0] ?? [],
 		error: (task?.error ?? undefined) as NodeRun['error'],
+		nextOutput: run.data.resultData.runData[NEXT_NAME]?.[0]?.data?.main?.[0] ?? [],
 	};
 }
 

@@ -1,8 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as edit from './edit.operation';
 import * as generate from './generate.operation';
 
-export { generate };
+export { edit, generate };
 
 export const description: INodeProperties[] = [
 	{
@@ -13,6 +14,12 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['image'] } },
 		options: [
 			{
+				name: 'Edit Image',
+				value: 'edit',
+				action: 'Edit an image',
+				description: 'Change one or more input images from a prompt, optionally within a mask',
+			},
+			{
 				name: 'Generate Image',
 				value: 'generate',
 				action: 'Generate an image',
@@ -22,4 +29,5 @@ export const description: INodeProperties[] = [
 		default: 'generate',
 	},
 	...generate.description,
+	...edit.description,
 ];

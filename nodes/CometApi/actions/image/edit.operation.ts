@@ -1,0 +1,237 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { readInputBlob, type InputBlob } from '../../helpers/binary-blob';
+import { parsePropertyNames } from '../../helpers/binary-input';
+import { apiRequest } from '../../transport';
+import {
+	binaryOutputOption,
+	maxConcurrencyOption,
+	maxRetriesOption,
+	modelProperty,
+	outputModeOption,
+	promptProperty,
+	timeoutOption,
+} from '../common.description';
+import {
+	additionalBodyFieldsOption,
+	backgroundOption,
+	customSizeOption,
+	downloadUrlsOption,
+	numberOfImagesOption,
+	outputCompressionOption,
+	outputFormatOption,
+	qualityOption,
+	responseFormatOption,
+	sizeOption,
+	userOption,
+} from './image-options.description';
+import { imagesReplyToItems, readImagesRequest } from './images-api';
+
+/** OpenAI's limit for GPT image models, which CometAPI passes on. */
+export const MAX_EDIT_IMAGES = 16;
+const IMAGES_LABEL = 'Input Image Fields';
+const MASK_LABEL = 'Mask Binary Field';
+/** Multipart fields that carry files; Additional Body Fields cannot set them. */
+const FILE_FIELDS = ['image', 'image[]', 'mask'];
+
+/** The sizes /images/edits takes (the dall-e-3 sizes are for generation only). */
+const editSizeOption: INodeProperties = {
+	...sizeOption,
+	options: sizeOption.options?.filter((option) => !('value' in option && String(option.value).includes('1792'))),
+};
+
+/** The qualities /images/edits takes (hd is dall-e-3, which does not edit). */
+const editQualityOption: INodeProperties = {
+	...qualityOption,
+	options: qualityOption.options?.filter((option) => !('value' in option && option.value === 'hd')),
+};
+
+const properties: INodeProperties[] = [
+	modelProperty('gpt-image-1'),
+	promptProperty(
+		'What to change in the images, or what to make from them',
+		'e.g. Put the product from the first image on the table from the second, in soft morning light',
+	),
+	{
+		displayName: IMAGES_LABEL,
+		name: 'imageProperties',
+		type: 'string',
+		default: 'data',
+		required: true,
+		placeholder: 'e.g. data, data_1',
+		description:
+			'Names of the input binary fields holding the images to edit, comma-separated, up to 16 (PNG, JPEG or WEBP, each up to 50 MB). A mask applies to the first one.',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		// Sorted by display name, as n8n lists them.
+		options: [
+			additionalBodyFieldsOption,
+			backgroundOption,
+			customSizeOption,
+			downloadUrlsOption,
+			{
+				displayName: 'Input Fidelity',
+				name: 'inputFidelity',
+				type: 'options',
+				default: 'low',
+				options: [
+					{
+						name: 'High',
+						value: 'high',
+						description: 'Keep faces, logos and fine details of the input closer (more input tokens)',
+					},
+					{ name: 'Low', value: 'low' },
+				],
+				description: 'How closely the result follows the input images (gpt-image-1 and later; not gpt-image-1-mini)',
+			},
+			{
+				displayName: MASK_LABEL,
+				name: 'maskProperty',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. mask',
+				description:
+					'Name of the input binary field holding a PNG mask: its fully transparent areas are where the first image is edited. It must have the same width and height as the first image. Empty: no mask.',
+			},
+			maxConcurrencyOption,
+			maxRetriesOption,
+			numberOfImagesOption,
+			outputCompressionOption,
+			outputFormatOption,
+			outputModeOption,
+			binaryOutputOption,
+			editQualityOption,
+			responseFormatOption,
+			editSizeOption,
+			timeoutOption,
+			{
+				displayName: 'Use Array Field for a Single Image',
+				name: 'imageArrayField',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to send one input image as the field image[] (as OpenAI’s SDK does) instead of image (as CometAPI’s docs show). Several images are always sent as image[].',
+			},
+			userOption,
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['image'], operation: ['edit'] } }, properties);
+
+function inputError(context: IExecuteFunctions, itemIndex: number, message: string, description: string) {
+	return new NodeOperationError(context.getNode(), `Item ${itemIndex}: ${message}`, { itemIndex, description });
+}
+
+/** The binary fields to upload, checked before any of them is read. */
+function readFieldNames(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	options: IDataObject,
+): { images: string[]; mask?: string } {
+	const images = parsePropertyNames(context.getNodeParameter('imageProperties', itemIndex, 'data'));
+	if (images.length === 0) {
+		throw inputError(
+			context,
+			itemIndex,
+			`${IMAGES_LABEL} is empty`,
+			'Enter the name of the binary field holding the image to edit, e.g. data.',
+		);
+	}
+	if (images.length > MAX_EDIT_IMAGES) {
+		throw inputError(
+			context,
+			itemIndex,
+			`${IMAGES_LABEL} lists ${images.length} images, more than the ${MAX_EDIT_IMAGES} an edit takes`,
+			`List at most ${MAX_EDIT_IMAGES} binary fields, or split the images over several items.`,
+		);
+	}
+	const mask = typeof options.maskProperty === 'string' ? options.maskProperty.trim() : '';
+	if (mask && images.includes(mask)) {
+		throw inputError(
+			context,
+			itemIndex,
+			`the ${MASK_LABEL} "${mask}" is also an input image`,
+			'Set the mask to the binary field of a separate PNG mask. For an image whose own transparency marks the area to edit, leave the mask empty.',
+		);
+	}
+	return { images, mask: mask || undefined };
+}
+
+/** A mask must be a PNG with the first image's width and height (the API refuses anything else). */
+function checkMask(context: IExecuteFunctions, itemIndex: number, mask: InputBlob, first: InputBlob): void {
+	if (mask.mimeType !== 'image/png' || !mask.size) {
+		throw inputError(
+			context,
+			itemIndex,
+			`the mask in "${mask.property}" is not a PNG (${mask.mimeType})`,
+			'The mask must be a PNG whose fully transparent areas mark where to edit. Convert it to PNG first.',
+		);
+	}
+	const { width, height } = mask.size;
+	if (first.size && (first.size.width !== width || first.size.height !== height)) {
+		throw inputError(
+			context,
+			itemIndex,
+			`the mask in "${mask.property}" is ${width}x${height} but the first image "${first.property}" is ${first.size.width}x${first.size.height}`,
+			'The mask must have exactly the width and height of the first input image. Resize the mask first.',
+		);
+	}
+}
+
+/** A body field as multipart text: numbers and booleans as text, objects and arrays as JSON. */
+function appendField(form: FormData, name: string, value: unknown): void {
+	if (value === undefined || value === null) return;
+	form.append(name, typeof value === 'object' ? JSON.stringify(value) : String(value));
+}
+
+/**
+ * Edit Image: POST /images/edits as multipart/form-data. Everything is checked (fields, options,
+ * every file) before the request; each file part carries its file name and real image type.
+ */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const request = readImagesRequest.call(this, itemIndex);
+	const { model, prompt, fields, options } = request;
+	const fileField = FILE_FIELDS.find((name) => name in fields);
+	if (fileField) {
+		throw inputError(
+			this,
+			itemIndex,
+			`Additional Body Fields (JSON) cannot set "${fileField}"`,
+			`Files are sent from binary fields: use ${IMAGES_LABEL} for images and ${MASK_LABEL} for the mask.`,
+		);
+	}
+	const names = readFieldNames(this, itemIndex, options);
+
+	const images: InputBlob[] = [];
+	for (const property of names.images) {
+		images.push(await readInputBlob.call(this, itemIndex, property, IMAGES_LABEL));
+	}
+	const mask = names.mask ? await readInputBlob.call(this, itemIndex, names.mask, MASK_LABEL) : undefined;
+	if (mask) checkMask(this, itemIndex, mask, images[0]);
+
+	// Text fields first (model before anything else, for relays that route while they read), then files.
+	const form = new FormData();
+	for (const [name, value] of Object.entries({ model, prompt, ...fields })) appendField(form, name, value);
+	const imageField = images.length > 1 || options.imageArrayField === true ? 'image[]' : 'image';
+	for (const image of images) form.append(imageField, image.blob, image.fileName);
+	if (mask) form.append('mask', mask.blob, mask.fileName);
+
+	const response = await apiRequest.call(this, {
+		method: 'POST',
+		endpoint: '/images/edits',
+		body: form,
+		...request.settings,
+		itemIndex,
+	});
+	return await imagesReplyToItems.call(this, itemIndex, request, response, {
+		imageFields: names.images,
+		...(names.mask ? { maskField: names.mask } : {}),
+	});
+}
