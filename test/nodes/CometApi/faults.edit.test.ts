@@ -1,0 +1,128 @@
+import { API_KEY, errorReply, startFakeCometApi, type FakeCometApi, type FakeReply } from '../../helpers/fake-cometapi';
+import { parseMultipart } from '../../helpers/fake-edits';
+import { runCometApi, useFilesystemBinaryMode, type InputItem } from '../../helpers/harness';
+import { makePng } from '../../helpers/images';
+
+/*
+ * Fault suite, Edit Image (multipart), in filesystem binary mode: a retried multipart request is
+ * sent again whole, failures are reported per item, and large inputs go through.
+ */
+
+let api: FakeCometApi;
+
+beforeAll(async () => {
+	await useFilesystemBinaryMode();
+	api = await startFakeCometApi();
+});
+afterAll(async () => {
+	await api.close();
+});
+beforeEach(() => api.reset());
+
+const attempts = () => api.requests.filter((r) => r.path === '/v1/images/edits');
+
+function failFirst(times: number, reply: FakeReply) {
+	let seen = 0;
+	api.override((request) => (request.path === '/v1/images/edits' && seen++ < times ? reply : undefined));
+}
+
+function edit(input: InputItem[], parameters: Record<string, unknown> = {}, continueOnFail = false) {
+	return runCometApi({
+		parameters: { resource: 'image', operation: 'edit', prompt: 'add a hat', ...parameters },
+		credentials: { apiKey: API_KEY, baseUrl: api.baseUrl },
+		input,
+		continueOnFail,
+	});
+}
+
+const oneImage = (seed = 1): InputItem[] => [{ binary: { data: { data: makePng(16, 16, seed), fileName: 'in.png', mimeType: 'image/png' } } }];
+
+describe('Fault suite: Edit Image', () => {
+	it('429 then success: the multipart body is sent again whole (same parts, same bytes)', async () => {
+		failFirst(1, { ...errorReply(429, 'Rate limit reached'), headers: { 'retry-after': '0' } });
+		const input: InputItem[] = [
+			{
+				binary: {
+					a: { data: makePng(16, 16, 1), fileName: 'a.png', mimeType: 'image/png' },
+					b: { data: makePng(16, 16, 2), fileName: 'b.png', mimeType: 'image/png' },
+				},
+			},
+		];
+		const { output, error } = await edit(input, { imageProperties: 'a, b' });
+		expect(error).toBeUndefined();
+		expect(output).toHaveLength(1);
+		const [first, second] = attempts();
+		expect(attempts()).toHaveLength(2);
+		const [one, two] = await Promise.all([parseMultipart(first), parseMultipart(second)]);
+		expect(two.order).toEqual(one.order);
+		expect(two.files.map((f) => [f.field, f.fileName, f.data])).toEqual([
+			['image[]', 'a.png', makePng(16, 16, 1)],
+			['image[]', 'b.png', makePng(16, 16, 2)],
+		]);
+		expect(one.files.map((f) => f.data)).toEqual(two.files.map((f) => f.data));
+	});
+
+	it('503 forever: 3 attempts, then CometAPI’s message and the attempt count', async () => {
+		api.override(() => errorReply(503, 'No available channel for model gpt-image-1', 'model_not_available'));
+		const { error } = await edit(oneImage());
+		expect(attempts()).toHaveLength(3);
+		expect(error!.message).toMatch(/^No available channel for model gpt-image-1 \(request id: [^)]+\) \(after 3 attempts\)$/);
+		expect(error!.httpCode).toBe('503');
+	});
+
+	it('413 is not retried and says to send smaller images', async () => {
+		api.override(() => errorReply(413, 'Request Entity Too Large'));
+		const { error } = await edit(oneImage());
+		expect(attempts()).toHaveLength(1);
+		expect(error!.description).toContain('smaller');
+	});
+
+	it('a connection reset while uploading is retried and then succeeds', async () => {
+		failFirst(1, { destroy: true });
+		const { output, error } = await edit(oneImage());
+		expect(error).toBeUndefined();
+		expect(attempts()).toHaveLength(2);
+		expect(output[0].binary?.data).toBeDefined();
+	});
+
+	it('continueOnFail over three items (an API failure, a bad input, a success): no item lost', async () => {
+		api.override((request) => (request.body.includes(makePng(16, 16, 1)) ? errorReply(400, 'Invalid image: could not be decoded') : undefined));
+		const input: InputItem[] = [
+			...oneImage(1),
+			{ binary: { other: { data: makePng(16, 16, 2), fileName: 'x.png', mimeType: 'image/png' } } },
+			...oneImage(3),
+		];
+		const { output, error } = await edit(input, {}, true);
+		expect(error).toBeUndefined();
+		expect(attempts()).toHaveLength(2);
+		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(output[0].json).toMatchObject({ error: expect.stringMatching(/^Invalid image: could not be decoded/), httpCode: '400', itemIndex: 0 });
+		expect(output[1].json).toMatchObject({ error: expect.stringContaining('no binary property "data"'), itemIndex: 1 });
+		expect(output[2].binary?.data).toBeDefined();
+	});
+
+	it('16 images of 4 MB in filesystem binary mode: one request carrying all 64 MB, byte for byte', async () => {
+		const big = (seed: number) => {
+			const data = Buffer.alloc(4 * 1024 * 1024, seed);
+			makePng(64, 64, seed).copy(data); // a real PNG header in front; the rest is payload
+			return data;
+		};
+		const binary = Object.fromEntries(
+			Array.from({ length: 16 }, (_, i) => [`img${i}`, { data: big(i + 1), fileName: `img${i}.png`, mimeType: 'image/png' }]),
+		);
+		const { output, error } = await edit([{ binary }], {
+			imageProperties: Object.keys(binary).join(','),
+			options: { n: 4 },
+		});
+		expect(error).toBeUndefined();
+		expect(output).toHaveLength(4);
+		expect(attempts()).toHaveLength(1);
+		const parts = await parseMultipart(attempts()[0]);
+		expect(parts.files).toHaveLength(16);
+		for (const [i, file] of parts.files.entries()) {
+			expect(file.field).toBe('image[]');
+			expect(file.data.length).toBe(4 * 1024 * 1024);
+			expect(file.data.equals(big(i + 1))).toBe(true);
+		}
+	});
+});
