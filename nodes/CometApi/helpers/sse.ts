@@ -1,0 +1,328 @@
+import type { IDataObject, IExecuteFunctions, INode, NodeApiError } from 'n8n-workflow';
+
+import type { ByteStream } from '../transport';
+import { apiError, readApiError } from '../transport/errors';
+
+/*
+ * Server-Sent Events of a streamed chat completion, read as they arrive and accumulated into the
+ * object a non-streamed request returns, so both are handled alike afterwards.
+ */
+
+/** One Server-Sent Event: its `event:` name ("message" when none) and its `data:` lines joined. */
+export interface SseEvent {
+	event: string;
+	data: string;
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * Splits a byte stream into events. Chunk boundaries may fall anywhere: inside a line, inside a
+ * UTF-8 character, between the CR and LF of a line break. Lines end with LF, CRLF or CR.
+ */
+export class SseDecoder {
+	private pending: Buffer[] = [];
+
+	private skipLineFeed = false;
+
+	private firstLine = true;
+
+	private eventName = '';
+
+	private data: string[] = [];
+
+	push(chunk: Buffer | string): SseEvent[] {
+		const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+		const events: SseEvent[] = [];
+		let start = 0;
+		if (this.skipLineFeed && bytes.length > 0) {
+			this.skipLineFeed = false;
+			if (bytes[0] === LF) start = 1;
+		}
+		for (let index = start; index < bytes.length; index++) {
+			const byte = bytes[index];
+			if (byte !== LF && byte !== CR) continue;
+			this.pending.push(bytes.subarray(start, index));
+			this.line(events);
+			if (byte === CR) {
+				if (index + 1 === bytes.length) this.skipLineFeed = true;
+				else if (bytes[index + 1] === LF) index++;
+			}
+			start = index + 1;
+		}
+		if (start < bytes.length) this.pending.push(bytes.subarray(start));
+		return events;
+	}
+
+	/** The events still held when the stream ends (a last event without its blank line counts). */
+	end(): SseEvent[] {
+		const events: SseEvent[] = [];
+		if (this.pending.length > 0) this.line(events);
+		this.dispatch(events);
+		return events;
+	}
+
+	private line(events: SseEvent[]): void {
+		let text = Buffer.concat(this.pending).toString('utf8');
+		this.pending = [];
+		if (this.firstLine) {
+			this.firstLine = false;
+			text = text.replace(/^\uFEFF/, '');
+		}
+		if (text === '') {
+			this.dispatch(events);
+			return;
+		}
+		if (text.startsWith(':')) return;
+		const colon = text.indexOf(':');
+		const field = colon === -1 ? text : text.slice(0, colon);
+		const value = colon === -1 ? '' : text.slice(colon + 1).replace(/^ /, '');
+		if (field === 'data') this.data.push(value);
+		else if (field === 'event') this.eventName = value;
+	}
+
+	private dispatch(events: SseEvent[]): void {
+		if (this.data.length > 0) events.push({ event: this.eventName || 'message', data: this.data.join('\n') });
+		this.data = [];
+		this.eventName = '';
+	}
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+	return value && typeof value === 'object' && !Array.isArray(value)
+		? (value as Record<string, unknown>)
+		: undefined;
+}
+
+/** An `error` that says something: a message or a code (CometAPI sends `"error": {}` on success). */
+export function hasApiError(body: Record<string, unknown>): boolean {
+	const error = body.error;
+	if (typeof error === 'string') return error.trim() !== '';
+	const record = asRecord(error);
+	return !!record && (!!record.message || !!record.code);
+}
+
+/** The error users see for an error CometAPI reported inside a reply (no HTTP status: it came with a 200). */
+export function replyError(node: INode, error: unknown, itemIndex: number): NodeApiError {
+	return apiError(node, { ...readApiError(0, error), status: undefined }, itemIndex);
+}
+
+function parseJson(text: string): unknown[] {
+	try {
+		return [JSON.parse(text)];
+	} catch {
+		// Some relays put several `data:` lines in one event, each a whole chunk.
+		const values: unknown[] = [];
+		for (const line of text.split('\n')) {
+			try {
+				values.push(JSON.parse(line));
+			} catch {
+				// Not JSON: skipped.
+			}
+		}
+		return values;
+	}
+}
+
+interface ChoiceState {
+	index: number;
+	role: string;
+	/** Text and other content parts in the order they came; neighbouring text is joined. */
+	parts: unknown[];
+	images: unknown[];
+	finishReason?: unknown;
+}
+
+/**
+ * Accumulates `chat.completion.chunk` events: `delta.content` as text or as content parts,
+ * `delta.images`, finish reasons, model and usage. Stops at `[DONE]` or at an error.
+ */
+export class ChatStreamAccumulator {
+	/** `[DONE]` came. */
+	done = false;
+
+	/** What an error event or an `error` chunk said. */
+	error: unknown;
+
+	/** How many chunks were read. */
+	chunks = 0;
+
+	private readonly choices = new Map<number, ChoiceState>();
+
+	private readonly fields: IDataObject = {};
+
+	get finished(): boolean {
+		return this.done || this.error !== undefined;
+	}
+
+	/** Whether the reply is whole: `[DONE]` or a finish reason came. */
+	get complete(): boolean {
+		return this.done || [...this.choices.values()].some((choice) => choice.finishReason);
+	}
+
+	add(event: SseEvent): void {
+		if (this.finished) return;
+		if (event.event === 'error') {
+			this.error = parseJson(event.data)[0] ?? event.data;
+			return;
+		}
+		if (event.data.trim() === '[DONE]') {
+			this.done = true;
+			return;
+		}
+		for (const value of parseJson(event.data)) {
+			const chunk = asRecord(value);
+			if (!chunk) continue;
+			if (hasApiError(chunk) && !Array.isArray(chunk.choices)) {
+				this.error = chunk;
+				return;
+			}
+			this.addChunk(chunk);
+		}
+	}
+
+	private addChunk(chunk: Record<string, unknown>): void {
+		this.chunks++;
+		for (const field of ['id', 'model', 'created', 'system_fingerprint']) {
+			if (chunk[field] !== undefined && chunk[field] !== null) this.fields[field] = chunk[field] as string;
+		}
+		if (asRecord(chunk.usage)) this.fields.usage = chunk.usage as IDataObject;
+		if (!Array.isArray(chunk.choices)) return;
+		for (const entry of chunk.choices) {
+			const choice = asRecord(entry);
+			if (!choice) continue;
+			const index = typeof choice.index === 'number' ? choice.index : 0;
+			let state = this.choices.get(index);
+			if (!state) {
+				state = { index, role: 'assistant', parts: [], images: [] };
+				this.choices.set(index, state);
+			}
+			const delta = asRecord(choice.delta) ?? asRecord(choice.message);
+			if (delta) this.addDelta(state, delta);
+			if (choice.finish_reason !== undefined && choice.finish_reason !== null) {
+				state.finishReason = choice.finish_reason;
+			}
+		}
+	}
+
+	private addDelta(state: ChoiceState, delta: Record<string, unknown>): void {
+		if (typeof delta.role === 'string' && delta.role) state.role = delta.role;
+		const content = delta.content;
+		if (typeof content === 'string') this.addText(state, content);
+		else if (Array.isArray(content)) {
+			for (const part of content) {
+				const text = typeof part === 'string' ? part : asRecord(part)?.text;
+				if (typeof text === 'string') this.addText(state, text);
+				else state.parts.push(part);
+			}
+		}
+		if (Array.isArray(delta.images)) state.images.push(...(delta.images as unknown[]));
+	}
+
+	private addText(state: ChoiceState, text: string): void {
+		const last = state.parts[state.parts.length - 1];
+		if (typeof last === 'string') state.parts[state.parts.length - 1] = last + text;
+		else state.parts.push(text);
+	}
+
+	/** The accumulated reply in the shape of a non-streamed chat completion. */
+	completion(): IDataObject {
+		const choices = [...this.choices.values()]
+			.sort((a, b) => a.index - b.index)
+			.map((state) => {
+				const onlyText = state.parts.every((part) => typeof part === 'string');
+				const content = onlyText
+					? state.parts.join('')
+					: state.parts.map((part) => (typeof part === 'string' ? { type: 'text', text: part } : part));
+				return {
+					index: state.index,
+					message: {
+						role: state.role,
+						content,
+						...(state.images.length > 0 ? { images: state.images } : {}),
+					},
+					finish_reason: state.finishReason ?? null,
+				};
+			});
+		return { object: 'chat.completion', ...this.fields, choices } as IDataObject;
+	}
+}
+
+/** The most a streamed reply may hold (data URIs included). */
+const MAX_STREAM_BYTES = 256 * 1024 * 1024;
+
+export interface ReadStreamOptions {
+	itemIndex: number;
+	timeoutSeconds: number;
+}
+
+/**
+ * Reads a streamed chat completion to its end and returns it as a non-streamed reply would be.
+ * An error event, a stream that breaks off or ends early, and a cancelled execution become
+ * NodeApiErrors with CometAPI's own message where it sent one.
+ */
+export async function readChatStream(
+	this: IExecuteFunctions,
+	events: ByteStream,
+	options: ReadStreamOptions,
+): Promise<IDataObject> {
+	const { itemIndex } = options;
+	const decoder = new SseDecoder();
+	const reply = new ChatStreamAccumulator();
+	const signal = this.getExecutionCancelSignal();
+	let received = 0;
+	let lastChunkAt = Date.now();
+	const retryHint = 'Run the node again; turn off Stream if this keeps happening.';
+	let failure: { message: string; code: string; hint?: string } | undefined;
+	try {
+		for await (const chunk of events) {
+			lastChunkAt = Date.now();
+			received += chunk.length;
+			if (received > MAX_STREAM_BYTES) {
+				failure = { message: 'CometAPI’s streamed reply is larger than 256 MB', code: 'stream_too_large' };
+				break;
+			}
+			for (const event of decoder.push(chunk)) reply.add(event);
+			if (reply.finished) break;
+			if (signal?.aborted) {
+				failure = { message: 'The request to CometAPI was cancelled', code: 'ERR_CANCELED', hint: 'The execution was stopped.' };
+				break;
+			}
+		}
+		if (!reply.finished && !failure) for (const event of decoder.end()) reply.add(event);
+	} catch (error) {
+		const message = String((error as { message?: unknown })?.message ?? error);
+		const code = String((error as { code?: unknown })?.code ?? 'stream_failed');
+		// The timeout is the HTTP client's idle timeout: it ends the stream as "aborted" after that long without data.
+		const stalled =
+			/timeout/i.test(message) ||
+			code === 'ETIMEDOUT' ||
+			Date.now() - lastChunkAt >= options.timeoutSeconds * 1000 - 50;
+		failure = {
+			message: stalled
+				? `CometAPI’s stream stalled for more than ${options.timeoutSeconds} s (the Timeout option)`
+				: `CometAPI’s stream broke off: ${message}`,
+			code,
+			hint: retryHint,
+		};
+	} finally {
+		events.destroy?.();
+	}
+
+	const node = this.getNode();
+	if (failure) throw apiError(node, { message: failure.message, code: failure.code }, itemIndex, failure.hint);
+	if (reply.error !== undefined) throw replyError(node, reply.error, itemIndex);
+	if (!reply.complete) {
+		throw apiError(
+			node,
+			{
+				message: 'CometAPI’s stream ended before the reply was complete',
+				code: reply.chunks === 0 ? 'empty_stream' : 'incomplete_stream',
+			},
+			itemIndex,
+			'The images in a cut-off reply may be damaged: run the node again.',
+		);
+	}
+	return reply.completion();
+}
