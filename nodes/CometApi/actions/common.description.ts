@@ -165,3 +165,15 @@ export function readMaxConcurrency(this: IExecuteFunctions): number {
 	const value = Number(options.maxConcurrency);
 	return Number.isFinite(value) && value >= 1 ? Math.floor(value) : DEFAULT_MAX_CONCURRENCY;
 }
+
+/** An operation's Options collection; list the options sorted by display name, as n8n shows them. */
+export function optionsCollection(options: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options,
+	};
+}

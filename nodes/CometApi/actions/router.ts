@@ -8,7 +8,7 @@ import * as image from './image';
 type OperationExecute = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
 
 const operations: Record<string, Record<string, { execute: OperationExecute }>> = {
-	image: { generate: image.generate, edit: image.edit },
+	image: { generate: image.generate, edit: image.edit, chat: image.chat },
 };
 
 /** Keeps n8n's own errors as they are (with the item index); wraps anything else. */

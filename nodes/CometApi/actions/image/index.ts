@@ -1,9 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as chat from './chat.operation';
 import * as edit from './edit.operation';
 import * as generate from './generate.operation';
 
-export { edit, generate };
+export { chat, edit, generate };
 
 export const description: INodeProperties[] = [
 	{
@@ -13,6 +14,12 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['image'] } },
 		options: [
+			{
+				name: 'Chat Image',
+				value: 'chat',
+				action: 'Generate an image via chat',
+				description: 'Make images with a chat model (gpt-4o-image, Gemini image models…) and get them as binaries',
+			},
 			{
 				name: 'Edit Image',
 				value: 'edit',
@@ -30,4 +37,5 @@ export const description: INodeProperties[] = [
 	},
 	...generate.description,
 	...edit.description,
+	...chat.description,
 ];

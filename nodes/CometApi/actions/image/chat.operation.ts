@@ -1,0 +1,215 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { decodeBase64 } from '../../helpers/base64';
+import { parsePropertyNames, readInputImage } from '../../helpers/binary-input';
+import { toOutputItems, type ImageResult } from '../../helpers/binary-output';
+import { parseAdditionalFields } from '../../helpers/body-fields';
+import { parseChatReply, type FoundImage } from '../../helpers/chat-reply';
+import { downloadResultImage } from '../../helpers/images-response';
+import { hasApiError, readChatStream, replyError } from '../../helpers/sse';
+import { apiStreamRequest, DEFAULT_MAX_DOWNLOAD_MB } from '../../transport';
+import {
+	binaryOutputOption,
+	maxConcurrencyOption,
+	maxRetriesOption,
+	modelProperty,
+	optionsCollection,
+	outputModeOption,
+	promptProperty,
+	readModel,
+	readOutputSettings,
+	readPrompt,
+	readRequestSettings,
+	timeoutOption,
+} from '../common.description';
+import { additionalBodyFieldsOption } from './image-options.description';
+
+const INPUT_IMAGES_LABEL = 'Input Image Fields';
+
+const properties: INodeProperties[] = [
+	modelProperty('gpt-4o-image'),
+	promptProperty(
+		'The message to the model: the image to make, or what to do with the input images',
+		'e.g. A watercolour fox in a snowy forest',
+	),
+	{
+		displayName: INPUT_IMAGES_LABEL,
+		name: 'inputImages',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. data, photo',
+		description:
+			'Binary fields of the input item with images to send along with the prompt, comma-separated. Leave empty to make an image from the prompt alone.',
+	},
+	optionsCollection([
+		{
+			...additionalBodyFieldsOption,
+			description:
+				'A JSON object merged into the request body as is, e.g. {"temperature": 0.7} or {"extra_body": {"google": {"image_config": {"aspect_ratio": "16:9"}}}}. Its keys win over the options above.',
+		},
+		{
+			displayName: 'Fail When No Image',
+			name: 'failWhenNoImage',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether a reply without an image stops the item with an error that quotes the model’s text. Off: the item is output with the text alone.',
+		},
+		maxConcurrencyOption,
+		{
+			displayName: 'Max Download Size (MB)',
+			name: 'maxDownloadSize',
+			type: 'number',
+			default: DEFAULT_MAX_DOWNLOAD_MB,
+			typeOptions: { minValue: 1 },
+			description: 'The largest image the node downloads from a URL in the reply',
+		},
+		maxRetriesOption,
+		outputModeOption,
+		binaryOutputOption,
+		{
+			displayName: 'Stream',
+			name: 'stream',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to have the reply streamed (Server-Sent Events) and put together as it arrives. CometAPI advises it for gpt-4o-image, whose replies take minutes.',
+		},
+		{
+			displayName: 'System Message',
+			name: 'systemMessage',
+			type: 'string',
+			typeOptions: { rows: 2 },
+			default: '',
+			description: 'Instructions sent before the prompt as the system message',
+		},
+		timeoutOption,
+	]),
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['image'], operation: ['chat'] } }, properties);
+
+/** The user message: the prompt alone, or the prompt and the input images as base64 data URLs. */
+async function userMessage(this: IExecuteFunctions, itemIndex: number, prompt: string): Promise<IDataObject> {
+	const names = parsePropertyNames(this.getNodeParameter('inputImages', itemIndex, ''));
+	if (names.length === 0) return { role: 'user', content: prompt };
+	const content: IDataObject[] = [{ type: 'text', text: prompt }];
+	for (const name of names) {
+		const image = await readInputImage.call(this, itemIndex, name, INPUT_IMAGES_LABEL);
+		content.push({
+			type: 'image_url',
+			image_url: { url: `data:${image.mimeType};base64,${image.data.toString('base64')}` },
+		});
+	}
+	return { role: 'user', content };
+}
+
+function readMaxDownloadBytes(options: IDataObject): number {
+	const value = Number(options.maxDownloadSize);
+	const megabytes = Number.isFinite(value) && value > 0 ? value : DEFAULT_MAX_DOWNLOAD_MB;
+	return Math.floor(megabytes * 1024 * 1024);
+}
+
+/** The start of the model's text for an error message, on one line. */
+function quote(text: string, length = 300): string {
+	const line = text.replace(/\s+/g, ' ').trim();
+	return line.length > length ? `${line.slice(0, length)}…` : line;
+}
+
+/** Chat Image: POST /chat/completions; every image in the reply, whatever its shape, becomes a binary. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const node = this.getNode();
+	const model = readModel.call(this, itemIndex);
+	const prompt = readPrompt.call(this, itemIndex);
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const requestSettings = readRequestSettings(options);
+	const output = readOutputSettings.call(this, options, itemIndex);
+	const maxBytes = readMaxDownloadBytes(options);
+	const additionalFields = parseAdditionalFields(node, options.additionalBodyFields, itemIndex);
+	const systemMessage = typeof options.systemMessage === 'string' ? options.systemMessage : '';
+
+	const messages: IDataObject[] = [];
+	if (systemMessage.trim() !== '') messages.push({ role: 'system', content: systemMessage });
+	messages.push(await userMessage.call(this, itemIndex, prompt));
+	const body: IDataObject = { model, messages, stream: options.stream !== false, ...additionalFields };
+
+	// A streamed request also takes a plain JSON answer (relays that ignore `stream`), and the other way round.
+	const reply = await apiStreamRequest.call(this, {
+		method: 'POST',
+		endpoint: '/chat/completions',
+		body,
+		...requestSettings,
+		itemIndex,
+	});
+	const completion =
+		reply.kind === 'stream'
+			? await readChatStream.call(this, reply.events, { itemIndex, timeoutSeconds: requestSettings.timeoutSeconds })
+			: reply.body;
+	const choices = Array.isArray(completion.choices) ? (completion.choices as IDataObject[]) : [];
+	if (choices.length === 0) {
+		if (hasApiError(completion)) throw replyError(node, completion, itemIndex);
+		throw new NodeOperationError(node, 'CometAPI’s reply holds no choices', {
+			itemIndex,
+			description: `The reply had the fields: ${Object.keys(completion).join(', ') || 'none'}. Check that the model answers chat requests.`,
+		});
+	}
+
+	const parsed = parseChatReply(choices.map((choice) => choice.message ?? choice.delta));
+	const finishReason = choices[0].finish_reason;
+	const json: IDataObject = {
+		model: typeof completion.model === 'string' && completion.model ? completion.model : model,
+		prompt,
+		text: parsed.text,
+		...(finishReason !== undefined && finishReason !== null ? { finish_reason: finishReason } : {}),
+		...(completion.usage ? { usage: completion.usage } : {}),
+		imageSources: parsed.images.map((image) => (image.inline ? 'inline' : image.source)),
+	};
+
+	if (parsed.images.length === 0) {
+		if (options.failWhenNoImage !== false) {
+			const stopped = typeof finishReason === 'string' && finishReason !== 'stop' ? ` (finish reason: ${finishReason})` : '';
+			throw new NodeOperationError(
+				node,
+				parsed.text
+					? `The model’s reply holds no image${stopped}: "${quote(parsed.text)}"`
+					: `The model’s reply holds no image and no text${stopped}`,
+				{
+					itemIndex,
+					description:
+						'Check that the model makes images (e.g. gpt-4o-image, gemini-2.5-flash-image), or rephrase the prompt. Turn off Fail When No Image to output the text alone.',
+				},
+			);
+		}
+		return [{ json: { ...json, imageCount: 0 }, pairedItem: { item: itemIndex } }];
+	}
+
+	const images: ImageResult[] = [];
+	for (const [index, found] of parsed.images.entries()) {
+		images.push(await toImageResult.call(this, found, index, { itemIndex, maxBytes, ...requestSettings }));
+	}
+	return await toOutputItems.call(this, itemIndex, images, json, output);
+}
+
+/** Decodes an inline image or downloads a URL (without credentials, http(s) only, up to maxBytes). */
+async function toImageResult(
+	this: IExecuteFunctions,
+	found: FoundImage,
+	index: number,
+	settings: { itemIndex: number; maxBytes: number; timeoutSeconds: number },
+): Promise<ImageResult> {
+	const { itemIndex } = settings;
+	if (!found.inline) {
+		return await downloadResultImage.call(this, found.source, index, settings);
+	}
+	const comma = found.source.indexOf(',');
+	const contentType = found.source.slice('data:'.length, found.source.indexOf(';'));
+	const data = decodeBase64(found.source.slice(comma + 1));
+	if (!data) {
+		throw new NodeOperationError(this.getNode(), `Image ${index + 1} in the model’s reply is not valid base64`, {
+			itemIndex,
+			description: 'The reply was damaged on the way; run the node again.',
+		});
+	}
+	return { data, contentType };
+}
