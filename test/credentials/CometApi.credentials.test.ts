@@ -1,17 +1,10 @@
 import { CometApi } from '../../credentials/CometApi.credentials';
 import { getBaseUrl } from '../../nodes/CometApi/transport';
-import { API_KEY, startFakeCometApi, type FakeCometApi } from '../helpers/fake-cometapi';
+import { API_KEY } from '../helpers/fake-cometapi';
 import { loadOptionsContext, resolveCredentialExpression, runCometApi } from '../helpers/harness';
+import { useFakeCometApi } from '../helpers/setup';
 
-let api: FakeCometApi;
-
-beforeAll(async () => {
-	api = await startFakeCometApi();
-});
-afterAll(async () => {
-	await api.close();
-});
-beforeEach(() => api.reset());
+const api = useFakeCometApi();
 
 const credential = new CometApi();
 

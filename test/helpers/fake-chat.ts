@@ -1,7 +1,8 @@
-import { API_KEY, BadRequest, errorReply, registerRoute, requireString, startFakeCometApi } from './fake-cometapi';
+import { API_KEY, BadRequest, errorReply, registerRoute, requireString } from './fake-cometapi';
 import type { FakeCometApi, FakeReply, RecordedRequest, RouteContext } from './fake-cometapi';
 import { runCometApi, type NodeRun, type RunOptions } from './harness';
 import { makePng } from './images';
+import { useFakeCometApi } from './setup';
 
 /*
  * POST /v1/chat/completions on the fake CometAPI. Requests are checked as strictly as the real API
@@ -251,29 +252,14 @@ export interface FakeChatApi {
  * restores the default chat answer.
  */
 export function useFakeChatApi(): FakeChatApi {
-	let api: FakeCometApi | undefined;
-	beforeAll(async () => {
-		api = await startFakeCometApi();
-	});
-	afterAll(async () => {
-		await api?.close();
-	});
-	beforeEach(() => {
-		api?.reset();
-		resetChat();
-	});
-	const started = () => {
-		if (!api) throw new Error('the fake CometAPI is not started yet');
-		return api;
-	};
+	const api = useFakeCometApi();
+	beforeEach(() => resetChat());
 	return {
-		get api() {
-			return started();
-		},
+		api,
 		run: async (parameters = {}, extra = {}) =>
 			await runCometApi({
 				parameters: { resource: 'image', operation: 'chat', prompt: CHAT_PROMPT, ...parameters },
-				credentials: { apiKey: API_KEY, baseUrl: started().baseUrl },
+				credentials: { apiKey: API_KEY, baseUrl: api.baseUrl },
 				...extra,
 			}),
 	};

@@ -1,18 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { CometApi } from '../../../nodes/CometApi/CometApi.node';
-import { API_KEY, startFakeCometApi, type FakeCometApi } from '../../helpers/fake-cometapi';
+import { API_KEY } from '../../helpers/fake-cometapi';
 import { model, runCometApi } from '../../helpers/harness';
+import { useFakeCometApi } from '../../helpers/setup';
 
-let api: FakeCometApi;
-
-beforeAll(async () => {
-	api = await startFakeCometApi();
-});
-afterAll(async () => {
-	await api.close();
-});
-beforeEach(() => api.reset());
+const api = useFakeCometApi();
 
 const node = new CometApi();
 

@@ -1,20 +1,12 @@
 import { runEditChain } from '../../helpers/edit-chain';
-import { API_KEY, startFakeCometApi, type FakeCometApi } from '../../helpers/fake-cometapi';
+import { API_KEY } from '../../helpers/fake-cometapi';
 import { parseMultipart } from '../../helpers/fake-edits';
-import { binaryBuffer, runCometApi, useFilesystemBinaryMode, type InputItem } from '../../helpers/harness';
+import { binaryBuffer, runCometApi, type InputItem } from '../../helpers/harness';
 import { makeJpeg, makePng, makeWebp } from '../../helpers/images';
+import { useFakeCometApi } from '../../helpers/setup';
 
 // n8n's default binary mode on a server: input binaries are files, read in chunks as streams.
-let api: FakeCometApi;
-
-beforeAll(async () => {
-	await useFilesystemBinaryMode();
-	api = await startFakeCometApi();
-});
-afterAll(async () => {
-	await api.close();
-});
-beforeEach(() => api.reset());
+const api = useFakeCometApi({ filesystemBinaryMode: true });
 
 function edit(input: InputItem[], parameters: Record<string, unknown> = {}) {
 	return runCometApi({

@@ -2,20 +2,13 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { CometApi } from '../../../nodes/CometApi/CometApi.node';
 import { runEditChain } from '../../helpers/edit-chain';
-import { API_KEY, startFakeCometApi, type FakeCometApi } from '../../helpers/fake-cometapi';
+import { API_KEY } from '../../helpers/fake-cometapi';
 import { parseMultipart, type Multipart } from '../../helpers/fake-edits';
 import { binaryBuffer, model, runCometApi, type InputBinary, type InputItem, type RunOptions } from '../../helpers/harness';
 import { makeJpeg, makePng, makeWebp } from '../../helpers/images';
+import { useFakeCometApi } from '../../helpers/setup';
 
-let api: FakeCometApi;
-
-beforeAll(async () => {
-	api = await startFakeCometApi();
-});
-afterAll(async () => {
-	await api.close();
-});
-beforeEach(() => api.reset());
+const api = useFakeCometApi();
 
 const photo: InputBinary = { data: makePng(16, 16, 1), fileName: 'photo.png', mimeType: 'image/png' };
 const mask: InputBinary = { data: makePng(16, 16, 9), fileName: 'mask.png', mimeType: 'image/png' };

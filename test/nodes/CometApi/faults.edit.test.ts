@@ -1,23 +1,15 @@
-import { API_KEY, errorReply, startFakeCometApi, type FakeCometApi, type FakeReply } from '../../helpers/fake-cometapi';
+import { API_KEY, errorReply, type FakeReply } from '../../helpers/fake-cometapi';
 import { parseMultipart } from '../../helpers/fake-edits';
-import { runCometApi, useFilesystemBinaryMode, type InputItem } from '../../helpers/harness';
+import { runCometApi, type InputItem } from '../../helpers/harness';
 import { makePng } from '../../helpers/images';
+import { useFakeCometApi } from '../../helpers/setup';
 
 /*
  * Fault suite, Edit Image (multipart), in filesystem binary mode: a retried multipart request is
  * sent again whole, failures are reported per item, and large inputs go through.
  */
 
-let api: FakeCometApi;
-
-beforeAll(async () => {
-	await useFilesystemBinaryMode();
-	api = await startFakeCometApi();
-});
-afterAll(async () => {
-	await api.close();
-});
-beforeEach(() => api.reset());
+const api = useFakeCometApi({ filesystemBinaryMode: true });
 
 const attempts = () => api.requests.filter((r) => r.path === '/v1/images/edits');
 

@@ -1,30 +1,16 @@
 import { sleep } from 'n8n-workflow';
 
-import {
-	API_KEY,
-	errorReply,
-	startFakeCometApi,
-	startImageHost,
-	type FakeCometApi,
-	type FakeReply,
-} from '../../helpers/fake-cometapi';
+import { API_KEY, errorReply, startImageHost, type FakeReply } from '../../helpers/fake-cometapi';
 import { runCometApi, startCometApi, type RunOptions } from '../../helpers/harness';
 import { makePng } from '../../helpers/images';
+import { useFakeCometApi } from '../../helpers/setup';
 
 /*
  * Fault suite, Generate Image: the fake CometAPI misbehaves on demand; every case asserts the exact
  * outcome, the number of attempts the server saw, and that no item is lost.
  */
 
-let api: FakeCometApi;
-
-beforeAll(async () => {
-	api = await startFakeCometApi();
-});
-afterAll(async () => {
-	await api.close();
-});
-beforeEach(() => api.reset());
+const api = useFakeCometApi();
 
 const attempts = () => api.requests.filter((r) => r.path === '/v1/images/generations').length;
 

@@ -2,21 +2,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { API_KEY, startFakeCometApi, type FakeCometApi } from '../../helpers/fake-cometapi';
-import { binaryBuffer, model, runCometApi, useFilesystemBinaryMode } from '../../helpers/harness';
+import { API_KEY } from '../../helpers/fake-cometapi';
+import { binaryBuffer, model, runCometApi } from '../../helpers/harness';
 import { makePng } from '../../helpers/images';
+import { useFakeCometApi } from '../../helpers/setup';
 
 // n8n's default binary mode on a server: binaries are files, items hold only their IDs.
-let api: FakeCometApi;
-
-beforeAll(async () => {
-	await useFilesystemBinaryMode();
-	api = await startFakeCometApi();
-});
-afterAll(async () => {
-	await api.close();
-});
-beforeEach(() => api.reset());
+const api = useFakeCometApi({ filesystemBinaryMode: true });
 
 describe('Generate Image in filesystem binary mode', () => {
 	it('stores each image as a file and keeps only its ID in the item', async () => {

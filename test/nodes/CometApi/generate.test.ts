@@ -1,16 +1,9 @@
-import { API_KEY, errorReply, startFakeCometApi, type FakeCometApi } from '../../helpers/fake-cometapi';
+import { API_KEY, errorReply } from '../../helpers/fake-cometapi';
 import { binaryBuffer, model, runCometApi, type RunOptions } from '../../helpers/harness';
 import { makeJpeg, makePng } from '../../helpers/images';
+import { useFakeCometApi } from '../../helpers/setup';
 
-let api: FakeCometApi;
-
-beforeAll(async () => {
-	api = await startFakeCometApi();
-});
-afterAll(async () => {
-	await api.close();
-});
-beforeEach(() => api.reset());
+const api = useFakeCometApi();
 
 function generate(parameters: Record<string, unknown> = {}, extra: Partial<RunOptions> = {}) {
 	return runCometApi({

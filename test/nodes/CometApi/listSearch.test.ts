@@ -1,16 +1,9 @@
 import { searchModels } from '../../../nodes/CometApi/methods/listSearch';
-import { API_KEY, startFakeCometApi, type FakeCometApi } from '../../helpers/fake-cometapi';
+import { API_KEY } from '../../helpers/fake-cometapi';
 import { loadOptionsContext } from '../../helpers/harness';
+import { useFakeCometApi } from '../../helpers/setup';
 
-let api: FakeCometApi;
-
-beforeAll(async () => {
-	api = await startFakeCometApi();
-});
-afterAll(async () => {
-	await api.close();
-});
-beforeEach(() => api.reset());
+const api = useFakeCometApi();
 
 const context = () =>
 	loadOptionsContext({ parameters: {}, credentials: { apiKey: API_KEY, baseUrl: api.baseUrl } });

@@ -1,16 +1,9 @@
-import { errorReply, API_KEY, startFakeCometApi, type FakeCometApi } from '../../helpers/fake-cometapi';
+import { errorReply, API_KEY } from '../../helpers/fake-cometapi';
 import { binaryBuffer, runCometApi, type RunOptions } from '../../helpers/harness';
 import { makePng } from '../../helpers/images';
+import { useFakeCometApi } from '../../helpers/setup';
 
-let api: FakeCometApi;
-
-beforeAll(async () => {
-	api = await startFakeCometApi();
-});
-afterAll(async () => {
-	await api.close();
-});
-beforeEach(() => api.reset());
+const api = useFakeCometApi();
 
 const threeItems = [{ json: { prompt: 'a red kite' } }, { json: { prompt: 'a green kite' } }, { json: { prompt: 'a blue kite' } }];
 
