@@ -1,0 +1,164 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test-only code, never shipped */
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import * as n8nLib from '../../scripts/lib/n8n';
+import { API_KEY, startFakeCometApi, type FakeCometApi } from '../helpers/fake-cometapi';
+import { makePng } from '../helpers/images';
+import { prepareExamples, sortByPrompt, type PreparedExample } from './examples';
+import { N8nInstance, NODE_TYPE, outputOf, workflow, type Execution, type Workflow } from './n8n-instance';
+import { describeRelease } from './releases';
+
+/*
+ * The same checks on every n8n release: the packed package installed as a community package,
+ * workflows imported and executed headlessly against the fake CometAPI.
+ */
+
+export const CREDENTIAL = { id: 'cometApiE2eCred1', name: 'CometAPI (fake API)' };
+export const BAD_CREDENTIAL = { id: 'cometApiBadKey01', name: 'CometAPI (wrong key)' };
+const BAD_KEY = `sk-wrong-${randomUUID().replace(/-/g, '')}`;
+
+const manual = { name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} };
+
+function cometApi(name: string, parameters: Record<string, unknown>, credential = CREDENTIAL) {
+	return { name, type: NODE_TYPE, typeVersion: 1, parameters: { resource: 'image', ...parameters }, credentials: { cometApi: credential } };
+}
+
+function code(name: string, jsCode: string) {
+	return { name, type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode } };
+}
+
+function writeFile(name: string, fileName: string) {
+	return {
+		name,
+		type: 'n8n-nodes-base.readWriteFile',
+		typeVersion: 1,
+		parameters: { operation: 'write', fileName, dataPropertyName: 'data', options: {} },
+	};
+}
+
+function expectSuccess(execution: Execution) {
+	if (execution.exitCode !== 0 || !execution.result) {
+		throw new Error(`execution failed (exit ${execution.exitCode}):\n${execution.stdout}\n${execution.stderr}`);
+	}
+	expect(execution.result.data.resultData.error).toBeUndefined();
+	// the key is in the credential only: never in what n8n prints
+	expect(`${execution.stdout}${execution.stderr}`).not.toContain(API_KEY);
+}
+
+export function e2eSuite(version: string) {
+	describeRelease(version, () => {
+		let api: FakeCometApi;
+		let n8n: N8nInstance;
+		let examples: PreparedExample[];
+
+		const ids = { multiItem: 'e2eMultiItem0001', rejected: 'e2eBadKey0000001' };
+
+		/** The e2e's own workflows (the examples come on top). */
+		const testWorkflows = (out: string): Workflow[] => [
+			workflow(ids.multiItem, 'Generate: three prompts, two images each', [
+				manual,
+				code('Prompts', "return ['a red fox', 'a blue whale', 'a green frog'].map((prompt) => ({ json: { prompt } }));"),
+				cometApi('Generate', { operation: 'generate', prompt: '={{ $json.prompt }}', options: { n: 2 } }),
+				writeFile('Write', `=${out}/{{ $json.prompt.replaceAll(' ', '-') }}-{{ $binary.data.fileName }}`),
+			]),
+			workflow(ids.rejected, 'Generate with a wrong key', [
+				manual,
+				cometApi('Generate', { operation: 'generate', prompt: 'a lighthouse' }, BAD_CREDENTIAL),
+			]),
+		];
+
+		beforeAll(async () => {
+			api = await startFakeCometApi();
+			n8n = await N8nInstance.create(version);
+			examples = prepareExamples(n8n, api, CREDENTIAL);
+			await n8n.importCredentials([
+				{ ...CREDENTIAL, type: 'cometApi', data: { apiKey: API_KEY, baseUrl: api.baseUrl } },
+				{ ...BAD_CREDENTIAL, type: 'cometApi', data: { apiKey: BAD_KEY, baseUrl: api.baseUrl } },
+			]);
+			await n8n.importWorkflows([...testWorkflows(n8n.filesDir), ...examples.map((example) => example.workflow)]);
+		}, 300000);
+
+		afterAll(async () => {
+			await api?.close();
+			n8n?.cleanUp();
+		});
+
+		beforeEach(() => api.reset());
+
+		it('serves the CometAPI node and credential to the editor, and the credential test passes', async () => {
+			await n8n.withServer(async (server) => {
+				const { node, credential } = await server.types();
+				expect(node).toMatchObject({ displayName: 'CometAPI', version: 1, usableAsTool: true });
+				expect(node?.credentials).toEqual([{ name: 'cometApi', required: true }]);
+				expect(credential).toMatchObject({ displayName: 'CometAPI API' });
+
+				// the editor's "Test" button: GET {baseUrl}/models with the key
+				const test = (id: string, name: string, apiKey: string) =>
+					server.rest('POST', '/rest/credentials/test', {
+						credentials: { id, name, type: 'cometApi', data: { apiKey, baseUrl: api.baseUrl } },
+					});
+				expect(await test(CREDENTIAL.id, CREDENTIAL.name, API_KEY)).toEqual({ status: 200, body: { data: { status: 'OK', message: expect.any(String) } } });
+				expect(api.requests.map((r) => `${r.method} ${r.path} ${r.headers.authorization}`)).toEqual([`GET /v1/models Bearer ${API_KEY}`]);
+				const bad = await test(BAD_CREDENTIAL.id, BAD_CREDENTIAL.name, BAD_KEY);
+				expect(bad).toMatchObject({ status: 200, body: { data: { status: 'Error' } } });
+				expect(JSON.stringify(bad)).not.toContain(BAD_KEY);
+			});
+		});
+
+		it('Generate Image on three items: one item per image, paired with its input, written to disk', async () => {
+			const run = await n8n.execute(ids.multiItem);
+			expectSuccess(run);
+
+			const requests = api.requests.filter((r) => r.path === '/v1/images/generations');
+			expect(sortByPrompt(requests.map((r) => r.json))).toEqual(
+				['a blue whale', 'a green frog', 'a red fox'].map((prompt) => ({ model: 'gpt-image-1', prompt, n: 2 })),
+			);
+			for (const request of requests) expect(request.headers.authorization).toBe(`Bearer ${API_KEY}`);
+
+			const items = outputOf(run, 'Generate');
+			expect(items).toHaveLength(6);
+			expect(items.map((item) => item.pairedItem)).toEqual([0, 0, 1, 1, 2, 2].map((item) => ({ item })));
+			expect(items.map((item) => item.json.prompt)).toEqual(
+				['a red fox', 'a red fox', 'a blue whale', 'a blue whale', 'a green frog', 'a green frog'],
+			);
+			for (const [index, item] of items.entries()) {
+				expect(item.binary?.data).toMatchObject({ mimeType: 'image/png', fileExtension: 'png', fileName: `image_${(index % 2) + 1}.png` });
+				expect(JSON.stringify(item.json)).not.toMatch(/iVBOR/); // no base64 in the JSON
+			}
+			const written = readdirSync(n8n.filesDir).filter((f) => f.endsWith('.png')).sort();
+			expect(written).toEqual(
+				['a-blue-whale', 'a-green-frog', 'a-red-fox'].flatMap((p) => [`${p}-image_1.png`, `${p}-image_2.png`]),
+			);
+			expect(readFileSync(join(n8n.filesDir, 'a-red-fox-image_2.png'))).toEqual(makePng(8, 8, 2));
+		});
+
+		it('a wrong key fails the execution with CometAPI’s message, and the key is printed nowhere', async () => {
+			const run = await n8n.execute(ids.rejected);
+			expect(run.exitCode).toBe(1);
+			const printed = `${run.stdout}${run.stderr}`;
+			expect(printed).toContain('Invalid token');
+			expect(printed).not.toContain(BAD_KEY);
+			expect(printed).not.toContain(API_KEY);
+			// it did reach CometAPI, with the key in the Authorization header only
+			expect(api.requests).toHaveLength(1);
+			expect(api.requests[0].headers.authorization).toBe(`Bearer ${BAD_KEY}`);
+		});
+
+		describe('examples/', () => {
+			it('every example is tested', () => {
+				expect(examples.map((example) => example.file).sort()).toEqual(
+					readdirSync(join(n8nLib.ROOT, 'examples')).filter((f) => f.endsWith('.json')).sort(),
+				);
+			});
+
+			it.each(['generate-images-from-prompt-list.json'])('%s runs', async (file) => {
+				const example = examples.find((e) => e.file === file)!;
+				const run = await example.run();
+				expectSuccess(run);
+				await example.check(run);
+			});
+		});
+	});
+}
