@@ -4,8 +4,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import * as n8nLib from '../../scripts/lib/n8n';
+import '../helpers/fake-chat'; // registers POST /v1/chat/completions on the fake API
 import { API_KEY, startFakeCometApi, type FakeCometApi } from '../helpers/fake-cometapi';
-import { makePng } from '../helpers/images';
+import { parseMultipart } from '../helpers/fake-edits';
+import { makeJpeg, makePng } from '../helpers/images';
 import { prepareExamples, sortByPrompt, type PreparedExample } from './examples';
 import { N8nInstance, NODE_TYPE, outputOf, workflow, type Execution, type Workflow } from './n8n-instance';
 import { describeRelease } from './releases';
@@ -53,10 +55,17 @@ export function e2eSuite(version: string) {
 		let n8n: N8nInstance;
 		let examples: PreparedExample[];
 
-		const ids = { multiItem: 'e2eMultiItem0001', rejected: 'e2eBadKey0000001' };
+		const ids = { chain: 'e2eChain00000001', multiItem: 'e2eMultiItem0001', rejected: 'e2eBadKey0000001' };
 
 		/** The e2e's own workflows (the examples come on top). */
 		const testWorkflows = (out: string): Workflow[] => [
+			workflow(ids.chain, 'Generate, then Edit the image, then Chat Image with it', [
+				manual,
+				cometApi('Generate', { operation: 'generate', prompt: 'a red fox in the snow' }),
+				cometApi('Edit', { operation: 'edit', prompt: 'give the fox a scarf', imageProperties: 'data', options: { outputFormat: 'jpeg' } }),
+				cometApi('Chat', { operation: 'chat', prompt: 'frame this photo on a wooden wall', inputImages: 'data' }),
+				writeFile('Write', `=${out}/chain-{{ $execution.id }}.{{ $binary.data.fileExtension }}`),
+			]),
 			workflow(ids.multiItem, 'Generate: three prompts, two images each', [
 				manual,
 				code('Prompts', "return ['a red fox', 'a blue whale', 'a green frog'].map((prompt) => ({ json: { prompt } }));"),
@@ -106,6 +115,70 @@ export function e2eSuite(version: string) {
 				expect(JSON.stringify(bad)).not.toContain(BAD_KEY);
 			});
 		});
+
+		// filesystem: n8n's default; database: the default in queue mode (binaries in the database,
+		// shared by main and workers); default: in memory
+		it.each(['filesystem', 'database', 'default'])(
+			'Generate → Edit (the generated image) → Chat Image (the edited image), binary data mode %s',
+			async (mode) => {
+				const run = await n8n.execute(ids.chain, { N8N_DEFAULT_BINARY_DATA_MODE: mode });
+				expectSuccess(run);
+				expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+					'POST /v1/images/generations',
+					'POST /v1/images/edits',
+					'POST /v1/chat/completions',
+				]);
+				const [generation, edit, chat] = api.requests;
+				for (const request of api.requests) expect(request.headers.authorization).toBe(`Bearer ${API_KEY}`);
+				expect(generation.json).toEqual({ model: 'gpt-image-1', prompt: 'a red fox in the snow' });
+
+				// Edit got the generated PNG, byte for byte, as a named file part
+				const form = await parseMultipart(edit);
+				expect(form.files.map(({ field, fileName, mimeType, data }) => ({ field, fileName, mimeType, data }))).toEqual([
+					{ field: 'image', fileName: 'image_1.png', mimeType: 'image/png', data: makePng(8, 8, 1) },
+				]);
+				expect(Object.fromEntries(form.fields)).toEqual({ model: 'gpt-image-1', prompt: 'give the fox a scarf', output_format: 'jpeg' });
+
+				// Chat Image got the edited JPEG as a data URL
+				expect(chat.json).toMatchObject({
+					model: 'gpt-4o-image',
+					stream: true,
+					messages: [
+						{
+							role: 'user',
+							content: [
+								{ type: 'text', text: 'frame this photo on a wooden wall' },
+								{ type: 'image_url', image_url: { url: `data:image/jpeg;base64,${makeJpeg(8, 8, 1).toString('base64')}` } },
+							],
+						},
+					],
+				});
+				// the reply's image was downloaded from the image host, without the key
+				expect(api.imageHost.requests.map((r) => r.path)).toEqual([expect.stringMatching(/^\/cdn\/20250415\/gen\d+\.png$/)]);
+				expect(api.imageHost.requests[0].headers.authorization).toBeUndefined();
+
+				const [generated] = outputOf(run, 'Generate');
+				const [edited] = outputOf(run, 'Edit');
+				const [chatted] = outputOf(run, 'Chat');
+				expect(outputOf(run, 'Generate')).toHaveLength(1);
+				expect(outputOf(run, 'Edit')).toHaveLength(1);
+				expect(outputOf(run, 'Chat')).toHaveLength(1);
+				expect(generated.binary?.data).toMatchObject({ mimeType: 'image/png', fileName: 'image_1.png', fileExtension: 'png' });
+				expect(edited.binary?.data).toMatchObject({ mimeType: 'image/jpeg', fileName: 'image_1.jpeg', fileExtension: 'jpeg' });
+				expect(chatted.binary?.data).toMatchObject({ mimeType: 'image/png', fileName: 'image_1.png', fileExtension: 'png' });
+				for (const item of [generated, edited, chatted]) expect(item.pairedItem).toEqual({ item: 0 });
+				expect(edited.json).toMatchObject({ model: 'gpt-image-1', prompt: 'give the fox a scarf' });
+				expect(chatted.json).toMatchObject({ model: 'gpt-4o-image', prompt: 'frame this photo on a wooden wall' });
+				expect(JSON.stringify(chatted.json)).toContain('Generation complete');
+				if (mode === 'default') expect(chatted.binary?.data.id).toBeUndefined();
+				else expect(chatted.binary?.data.id).toMatch(new RegExp(`^${mode}`));
+
+				// what the next node wrote is the image from the reply
+				const [written] = outputOf(run, 'Write');
+				const file = String(written.json.fileName);
+				expect(readFileSync(file)).toEqual(makePng(8, 8, 1));
+			},
+		);
 
 		it('Generate Image on three items: one item per image, paired with its input, written to disk', async () => {
 			const run = await n8n.execute(ids.multiItem);
