@@ -26,6 +26,8 @@ export interface RecordedRequest {
 	inFlightOnArrival?: number;
 	/** True when the client closed the connection before the answer was complete. */
 	abandoned?: boolean;
+	/** When the answer was completely sent. */
+	respondedAt?: number;
 }
 
 export interface FakeReply {
@@ -362,6 +364,9 @@ export async function startFakeCometApi(): Promise<FakeCometApi> {
 		res.on('close', () => {
 			inFlight -= 1;
 			if (request && !res.writableFinished) request.abandoned = true;
+		});
+		res.on('finish', () => {
+			if (request) request.respondedAt = Date.now();
 		});
 		void (async () => {
 			const body = await readBody(req);

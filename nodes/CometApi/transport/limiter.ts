@@ -1,9 +1,10 @@
 /**
  * Keeps at most `limit` requests to CometAPI in flight and adapts the limit to the API: a 429
  * halves it (never below 1) and remembers how many requests were in flight when the API pushed
- * back, as a ceiling; each success raises the limit by one, up to the ceiling and the maximum.
- * The ceiling itself is raised by one after twice its size in successes without a 429, so the
- * node finds more room when the API has it, but does not overrun a rate-limited account.
+ * back (less the refused one) as a ceiling; each success raises the limit by one, up to the
+ * ceiling and the maximum. The ceiling itself rises by one after twice its size in successes
+ * without a 429, so the node finds more room when the API has it without overrunning a
+ * rate-limited account.
  */
 export class AdaptiveLimiter {
 	private limit: number;
@@ -55,7 +56,8 @@ export class AdaptiveLimiter {
 	/** Frees the slot and adapts the limit to how the request went. */
 	release(outcome: 'success' | 'rateLimited' | 'failed'): void {
 		if (outcome === 'rateLimited') {
-			this.ceiling = Math.max(1, Math.min(this.ceiling, this.active));
+			// This request was refused with `active` in flight (itself included): the API takes fewer.
+			this.ceiling = Math.max(1, Math.min(this.ceiling, this.active - 1));
 			this.limit = Math.max(1, Math.floor(this.limit / 2));
 			this.successesSinceRateLimit = 0;
 		} else if (outcome === 'success') {
