@@ -1,52 +1,59 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test-only code, never shipped */
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test-only code, never shipped */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import * as n8nLib from '../../scripts/lib/n8n';
 import type { FakeCometApi } from '../helpers/fake-cometapi';
-import { NODE_TYPE, outputOf, type Execution, type N8nInstance, type Workflow, type WorkflowNode } from './n8n-instance';
+import { parseMultipart } from '../helpers/fake-edits';
+import { makeJpeg, makePng } from '../helpers/images';
+import { expectSuccess, NODE_TYPE, outputOf, type Execution, type N8nInstance, type Workflow, type WorkflowNode } from './n8n-instance';
 
 /*
- * Every workflow in examples/ as the e2e runs it: the trigger swapped for a manual one (the CLI
- * starts workflows only from a Manual Trigger), the CometAPI nodes given the e2e credential, the
- * folders in the example's Settings node pointed into the test's files folder. Each example has
- * its own checks.
+ * Every workflow in examples/ as the e2e runs it: the CometAPI nodes given the e2e credential, the
+ * folders and URLs in the example's Settings node pointed at the test's files folder and the fake
+ * image host, a Schedule Trigger swapped for a Manual Trigger (the CLI starts workflows only from
+ * one). The form example runs for real: published, served by `n8n start`, filled in over HTTP.
  */
 
-export const EXAMPLES_DIR = join(n8nLib.ROOT, 'examples');
-const TRIGGERS = new Set(['n8n-nodes-base.scheduleTrigger', 'n8n-nodes-base.formTrigger', 'n8n-nodes-base.webhook']);
+const EXAMPLES_DIR = join(n8nLib.ROOT, 'examples');
 
-export interface ExampleContext {
+interface ExampleContext {
 	api: FakeCometApi;
 	n8n: N8nInstance;
-	/** A folder for this example inside the folder n8n may read and write. */
+	workflow: Workflow;
+	/** A folder for this example inside the only folder n8n may read and write. */
 	folder: string;
 }
 
 interface ExampleSpec {
 	/** Adapt the imported copy (Settings values, test inputs). */
-	prepare?(workflow: Workflow, context: ExampleContext): void;
-	check(run: Execution, context: ExampleContext): void | Promise<void>;
+	prepare?(context: ExampleContext): void;
+	/** Runs the example and checks what it did; by default `n8n execute` and then `check`. */
+	verify?(context: ExampleContext): Promise<void>;
+	check?(run: Execution, context: ExampleContext): void | Promise<void>;
 }
 
 export interface PreparedExample {
 	file: string;
 	workflow: Workflow;
-	run(): Promise<Execution>;
-	check(run: Execution): void | Promise<void>;
+	verify(): Promise<void>;
 }
 
-export function node(workflow: Workflow, name: string): WorkflowNode {
+function node(workflow: Workflow, name: string): WorkflowNode {
 	const found = workflow.nodes.find((n) => n.name === name);
 	if (!found) throw new Error(`${workflow.name}: no node "${name}"`);
 	return found;
 }
 
 /** Changes values in the example's "Settings" node (a Set node in JSON mode). */
-export function setSettings(workflow: Workflow, values: Record<string, unknown>) {
+function setSettings(workflow: Workflow, values: Record<string, unknown>) {
 	const settings = node(workflow, 'Settings');
 	const current = JSON.parse(String(settings.parameters.jsonOutput)) as Record<string, unknown>;
 	settings.parameters.jsonOutput = JSON.stringify({ ...current, ...values }, null, 2);
+}
+
+function settingsOf(workflow: Workflow): Record<string, unknown> {
+	return JSON.parse(String(node(workflow, 'Settings').parameters.jsonOutput)) as Record<string, unknown>;
 }
 
 export const sortByPrompt = <T>(list: T[]) =>
@@ -56,18 +63,15 @@ const isPng = (data: Buffer) => data.subarray(0, 8).equals(Buffer.from('89504e47
 
 const SPECS: Record<string, ExampleSpec> = {
 	'generate-images-from-prompt-list.json': {
-		prepare(workflow, { folder }) {
+		prepare({ workflow, folder }) {
 			setSettings(workflow, { outputFolder: folder });
 		},
-		check(run, { api, folder }) {
-			const prompts = [
-				'A watercolor lighthouse on a cliff at dawn',
-				'A paper boat on calm water, soft morning light',
-				'A cozy reading nook with a cat, warm lamp light',
-			];
+		check(run, { api, folder, workflow }) {
+			const prompts = (settingsOf(workflow).prompts as string[]).slice().sort();
+			expect(prompts).toHaveLength(3);
 			// items run in parallel, so requests arrive in any order
 			expect(sortByPrompt(api.requests.map((r) => r.json))).toEqual(
-				prompts.sort().map((prompt) => ({ model: 'gpt-image-1', prompt, size: '1024x1024', quality: 'medium' })),
+				prompts.map((prompt) => ({ model: 'gpt-image-1', prompt, size: '1024x1024', quality: 'medium' })),
 			);
 			const items = outputOf(run, 'Write Image Files');
 			expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
@@ -79,32 +83,144 @@ const SPECS: Record<string, ExampleSpec> = {
 			for (const file of readdirSync(folder)) expect(isPng(readFileSync(join(folder, file)))).toBe(true);
 		},
 	},
+
+	'edit-folder-on-schedule.json': {
+		prepare({ workflow, folder }) {
+			mkdirSync(join(folder, 'inbox'));
+			mkdirSync(join(folder, 'edited'));
+			writeFileSync(join(folder, 'inbox', 'chair.png'), makePng(16, 16, 3));
+			writeFileSync(join(folder, 'inbox', 'lamp.jpg'), makeJpeg(16, 16, 4));
+			writeFileSync(join(folder, 'inbox', 'notes.txt'), 'not an image');
+			setSettings(workflow, { inputFolder: join(folder, 'inbox'), outputFolder: join(folder, 'edited') });
+		},
+		async check(run, { api, folder, workflow }) {
+			const { prompt } = settingsOf(workflow);
+			expect(api.requests.map((r) => r.path)).toEqual(['/v1/images/edits', '/v1/images/edits']);
+			const forms = await Promise.all(api.requests.map(async (request) => await parseMultipart(request)));
+			const sent = forms
+				.map((form) => {
+					expect(Object.fromEntries(form.fields)).toEqual({ model: 'gpt-image-1', prompt, output_format: 'png', quality: 'medium' });
+					return form.files.map(({ field, fileName, mimeType, data }) => ({ field, fileName, mimeType, data }));
+				})
+				.sort((a, b) => a[0].fileName.localeCompare(b[0].fileName));
+			expect(sent).toEqual([
+				[{ field: 'image', fileName: 'chair.png', mimeType: 'image/png', data: makePng(16, 16, 3) }],
+				[{ field: 'image', fileName: 'lamp.jpg', mimeType: 'image/jpeg', data: makeJpeg(16, 16, 4) }],
+			]);
+			expect(outputOf(run, 'Edit Image')).toHaveLength(2);
+			expect(readdirSync(join(folder, 'edited')).sort()).toEqual(['chair-edited.png', 'lamp-edited.png']);
+			for (const file of ['chair-edited.png', 'lamp-edited.png']) {
+				expect(readFileSync(join(folder, 'edited', file))).toEqual(makePng(8, 8, 1));
+			}
+		},
+	},
+
+	'chat-image-with-reference.json': {
+		prepare({ workflow, folder, api }) {
+			const reference = api.imageHost.publish('photos/cat.jpg', makeJpeg(16, 16, 7), 'image/jpeg');
+			setSettings(workflow, { referenceImageUrl: reference, outputFolder: folder });
+		},
+		check(run, { api, folder, workflow }) {
+			const { prompt } = settingsOf(workflow);
+			expect(api.requests.map((r) => r.path)).toEqual(['/v1/chat/completions']);
+			expect(api.requests[0].json).toMatchObject({
+				model: 'gpt-4o-image',
+				messages: [
+					{
+						role: 'user',
+						content: [
+							{ type: 'text', text: prompt },
+							{ type: 'image_url', image_url: { url: `data:image/jpeg;base64,${makeJpeg(16, 16, 7).toString('base64')}` } },
+						],
+					},
+				],
+			});
+			const [item] = outputOf(run, 'Chat Image');
+			expect(item.binary?.data).toMatchObject({ mimeType: 'image/png', fileName: 'image_1.png' });
+			expect(item.json).toMatchObject({ model: 'gpt-4o-image', prompt, text: expect.stringContaining('Generation complete') });
+			const written = readdirSync(folder);
+			expect(written).toEqual([expect.stringMatching(/^chat-\d+-1\.png$/)]);
+			expect(readFileSync(join(folder, written[0]))).toEqual(makePng(8, 8, 1));
+		},
+	},
+
+	'form-upload-edit-respond.json': {
+		async verify({ api, n8n, workflow }) {
+			const published = await n8n.cli(['publish:workflow', `--id=${workflow.id}`]);
+			expect(published.exitCode).toBe(0);
+			const photo = makeJpeg(16, 16, 9);
+			const instructions = 'Make it look like a watercolor painting';
+			await n8n.withServer(async (server) => {
+				const formUrl = `${server.url}/form/${String(node(workflow, 'Photo Form').webhookId)}`;
+				const page = await fetch(formUrl);
+				expect(page.status).toBe(200);
+				expect(await page.text()).toContain('Edit a photo');
+
+				// what the browser sends: the fields as field-0, field-1…
+				const form = new FormData();
+				form.append('field-0', new Blob([photo], { type: 'image/jpeg' }), 'holiday.jpg');
+				form.append('field-1', instructions);
+				const submitted = await fetch(formUrl, { method: 'POST', body: form });
+				expect(submitted.status).toBe(200);
+				const { formWaitingUrl } = (await submitted.json()) as { formWaitingUrl: string };
+
+				// the form page polls until the workflow reaches the Form Ending, then shows it
+				let status = '';
+				for (let attempt = 0; attempt < 120 && status !== 'form-waiting'; attempt++) {
+					if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 250));
+					status = await (await fetch(`${formWaitingUrl}/n8n-execution-status`)).text();
+					expect(['new', 'running', 'waiting', 'form-waiting']).toContain(status);
+				}
+				const completion = await fetch(formWaitingUrl);
+				expect(completion.status).toBe(200);
+				const html = await completion.text();
+				expect(html).toContain('Your edited photo');
+				// the page's script downloads the file it carries (n8n 2.8: one file; later: a list of files)
+				const encoded = /const binar(?:y|ies) = "([^"]+)"/.exec(html)?.[1];
+				expect(encoded).toBeDefined();
+				type FormFile = { data: { type: string; data: number[] }; fileName: string; type: string };
+				const files = JSON.parse(decodeURIComponent(encoded!)) as FormFile | FormFile[];
+				const binary = Array.isArray(files) ? files[0] : files;
+				if (Array.isArray(files)) expect(files).toHaveLength(1);
+				expect({ fileName: binary.fileName, type: binary.type }).toEqual({ fileName: 'image_1.png', type: 'image/png' });
+				expect(Buffer.from(binary.data.data)).toEqual(makePng(8, 8, 1));
+			});
+
+			// Edit Image got the uploaded file from the form's Photo field, and its Instructions
+			expect(api.requests.map((r) => r.path)).toEqual(['/v1/images/edits']);
+			const sent = await parseMultipart(api.requests[0]);
+			expect(sent.files.map(({ field, fileName, mimeType, data }) => ({ field, fileName, mimeType, data }))).toEqual([
+				{ field: 'image', fileName: 'holiday.jpg', mimeType: 'image/jpeg', data: photo },
+			]);
+			expect(Object.fromEntries(sent.fields)).toEqual({ model: 'gpt-image-1', prompt: instructions, output_format: 'png' });
+		},
+	},
 };
 
-/** Reads every example and makes its e2e copy; ids are e2eExample0001… in file name order. */
+/** Reads every example and makes its e2e copy; ids are e2eExample000001… in file name order. */
 export function prepareExamples(n8n: N8nInstance, api: FakeCometApi, credential: { id: string; name: string }): PreparedExample[] {
 	const files = readdirSync(EXAMPLES_DIR).filter((file) => file.endsWith('.json')).sort();
 	return files.map((file, index) => {
 		const workflow = JSON.parse(readFileSync(join(EXAMPLES_DIR, file), 'utf8')) as Workflow;
 		workflow.id = `e2eExample${String(index + 1).padStart(6, '0')}`;
-		const context: ExampleContext = { api, n8n, folder: join(n8n.filesDir, file.replace(/\.json$/, '')) };
+		const context: ExampleContext = { api, n8n, workflow, folder: join(n8n.filesDir, file.replace(/\.json$/, '')) };
 		mkdirSync(context.folder, { recursive: true });
 		for (const n of workflow.nodes) {
-			if (TRIGGERS.has(n.type)) Object.assign(n, { type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} });
+			if (n.type === 'n8n-nodes-base.scheduleTrigger') Object.assign(n, { type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} });
 			if (n.type === NODE_TYPE) n.credentials = { cometApi: credential };
 		}
 		const spec = SPECS[file];
-		spec?.prepare?.(workflow, context);
+		spec?.prepare?.(context);
 		return {
 			file,
 			workflow,
-			run: async () => await n8n.execute(workflow.id),
-			check: async (run: Execution) => {
+			async verify() {
 				if (!spec) throw new Error(`examples/${file} has no e2e check in test/e2e/examples.ts`);
-				await spec.check(run, context);
+				if (spec.verify) return await spec.verify(context);
+				const run = await n8n.execute(workflow.id);
+				expectSuccess(run);
+				await spec.check?.(run, context);
 			},
 		};
 	});
 }
-
-export { isPng };

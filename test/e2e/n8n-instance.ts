@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import * as n8nLib from '../../scripts/lib/n8n';
+import { API_KEY } from '../helpers/fake-cometapi';
 
 /*
  * One real n8n release with a fresh user folder (SQLite database, encryption key, binary data),
@@ -72,6 +73,7 @@ export class N8nInstance {
 	/** The only folder the file nodes may touch (N8N_RESTRICT_FILE_ACCESS_TO). */
 	readonly filesDir: string;
 	private brokerPort = 0;
+	private readonly owner = { email: 'owner@example.com', password: `Owner-${randomUUID()}-1`, created: false };
 
 	private constructor(readonly n8n: N8nInstall) {
 		this.workDir = mkdtempSync(join(tmpdir(), `cometapi-e2e-${n8n.release.version}-`));
@@ -138,19 +140,24 @@ export class N8nInstance {
 		const server = await n8nLib.startN8n(this.n8n, this.userFolder, { port: await n8nLib.freePort(), env: this.env() });
 		try {
 			const browserId = 'cometapi-e2e';
-			const setUpOwner = () =>
-				fetch(`${server.url}/rest/owner/setup`, {
+			// the first server creates the owner account (as the setup page does); later ones log in
+			const [path, body] = this.owner.created
+				? ['/rest/login', { emailOrLdapLoginId: this.owner.email, password: this.owner.password }]
+				: ['/rest/owner/setup', { email: this.owner.email, firstName: 'E2e', lastName: 'Owner', password: this.owner.password }];
+			const post = () =>
+				fetch(`${server.url}${path}`, {
 					method: 'POST',
 					headers: { 'content-type': 'application/json', 'browser-id': browserId },
-					body: JSON.stringify({ email: 'owner@example.com', firstName: 'E2e', lastName: 'Owner', password: `Owner-${randomUUID()}-1` }),
+					body: JSON.stringify(body),
 				});
 			// n8n 2.8 answers its readiness check a moment before it registers the REST routes
-			let setup = await setUpOwner();
+			let setup = await post();
 			for (let attempt = 0; setup.status === 404 && attempt < 60; attempt++) {
 				await new Promise((resolve) => setTimeout(resolve, 500));
-				setup = await setUpOwner();
+				setup = await post();
 			}
-			if (!setup.ok) throw new Error(`owner setup: HTTP ${setup.status} ${await setup.text()}`);
+			if (!setup.ok) throw new Error(`POST ${path}: HTTP ${setup.status} ${await setup.text()}`);
+			this.owner.created = true;
 			const cookie = setup.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
 			const headers = { cookie, 'browser-id': browserId, 'content-type': 'application/json' };
 			const session: ServerSession = {
@@ -196,6 +203,15 @@ function parseRun(stdout: string): Execution['result'] {
 	} catch {
 		return undefined;
 	}
+}
+
+/** Fails with n8n's own output unless the execution succeeded; the test key must appear nowhere in it. */
+export function expectSuccess(execution: Execution): asserts execution is Execution & { result: NonNullable<Execution['result']> } {
+	if (execution.exitCode !== 0 || !execution.result) {
+		throw new Error(`execution failed (exit ${execution.exitCode}):\n${execution.stdout}\n${execution.stderr}`);
+	}
+	expect(execution.result.data.resultData.error).toBeUndefined();
+	expect(`${execution.stdout}${execution.stderr}`).not.toContain(API_KEY);
 }
 
 /** The items a node gave on its first output in its first run. */

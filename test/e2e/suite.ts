@@ -1,6 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports -- test-only code, never shipped */
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import * as n8nLib from '../../scripts/lib/n8n';
@@ -9,7 +9,7 @@ import { API_KEY, startFakeCometApi, type FakeCometApi } from '../helpers/fake-c
 import { parseMultipart } from '../helpers/fake-edits';
 import { makeJpeg, makePng } from '../helpers/images';
 import { prepareExamples, sortByPrompt, type PreparedExample } from './examples';
-import { N8nInstance, NODE_TYPE, outputOf, workflow, type Execution, type Workflow } from './n8n-instance';
+import { expectSuccess, N8nInstance, NODE_TYPE, outputOf, workflow, type Workflow } from './n8n-instance';
 import { describeRelease } from './releases';
 
 /*
@@ -40,15 +40,6 @@ function writeFile(name: string, fileName: string) {
 	};
 }
 
-function expectSuccess(execution: Execution) {
-	if (execution.exitCode !== 0 || !execution.result) {
-		throw new Error(`execution failed (exit ${execution.exitCode}):\n${execution.stdout}\n${execution.stderr}`);
-	}
-	expect(execution.result.data.resultData.error).toBeUndefined();
-	// the key is in the credential only: never in what n8n prints
-	expect(`${execution.stdout}${execution.stderr}`).not.toContain(API_KEY);
-}
-
 export function e2eSuite(version: string) {
 	describeRelease(version, () => {
 		let api: FakeCometApi;
@@ -64,13 +55,13 @@ export function e2eSuite(version: string) {
 				cometApi('Generate', { operation: 'generate', prompt: 'a red fox in the snow' }),
 				cometApi('Edit', { operation: 'edit', prompt: 'give the fox a scarf', imageProperties: 'data', options: { outputFormat: 'jpeg' } }),
 				cometApi('Chat', { operation: 'chat', prompt: 'frame this photo on a wooden wall', inputImages: 'data' }),
-				writeFile('Write', `=${out}/chain-{{ $execution.id }}.{{ $binary.data.fileExtension }}`),
+				writeFile('Write', `=${out}/chain/{{ $execution.id }}.{{ $binary.data.fileExtension }}`),
 			]),
 			workflow(ids.multiItem, 'Generate: three prompts, two images each', [
 				manual,
 				code('Prompts', "return ['a red fox', 'a blue whale', 'a green frog'].map((prompt) => ({ json: { prompt } }));"),
 				cometApi('Generate', { operation: 'generate', prompt: '={{ $json.prompt }}', options: { n: 2 } }),
-				writeFile('Write', `=${out}/{{ $json.prompt.replaceAll(' ', '-') }}-{{ $binary.data.fileName }}`),
+				writeFile('Write', `=${out}/multi/{{ $json.prompt.replaceAll(' ', '-') }}-{{ $binary.data.fileName }}`),
 			]),
 			workflow(ids.rejected, 'Generate with a wrong key', [
 				manual,
@@ -81,6 +72,7 @@ export function e2eSuite(version: string) {
 		beforeAll(async () => {
 			api = await startFakeCometApi();
 			n8n = await N8nInstance.create(version);
+			for (const folder of ['chain', 'multi']) mkdirSync(join(n8n.filesDir, folder));
 			examples = prepareExamples(n8n, api, CREDENTIAL);
 			await n8n.importCredentials([
 				{ ...CREDENTIAL, type: 'cometApi', data: { apiKey: API_KEY, baseUrl: api.baseUrl } },
@@ -200,11 +192,11 @@ export function e2eSuite(version: string) {
 				expect(item.binary?.data).toMatchObject({ mimeType: 'image/png', fileExtension: 'png', fileName: `image_${(index % 2) + 1}.png` });
 				expect(JSON.stringify(item.json)).not.toMatch(/iVBOR/); // no base64 in the JSON
 			}
-			const written = readdirSync(n8n.filesDir).filter((f) => f.endsWith('.png')).sort();
+			const written = readdirSync(join(n8n.filesDir, 'multi')).sort();
 			expect(written).toEqual(
 				['a-blue-whale', 'a-green-frog', 'a-red-fox'].flatMap((p) => [`${p}-image_1.png`, `${p}-image_2.png`]),
 			);
-			expect(readFileSync(join(n8n.filesDir, 'a-red-fox-image_2.png'))).toEqual(makePng(8, 8, 2));
+			expect(readFileSync(join(n8n.filesDir, 'multi', 'a-red-fox-image_2.png'))).toEqual(makePng(8, 8, 2));
 		});
 
 		it('a wrong key fails the execution with CometAPI’s message, and the key is printed nowhere', async () => {
@@ -226,11 +218,13 @@ export function e2eSuite(version: string) {
 				);
 			});
 
-			it.each(['generate-images-from-prompt-list.json'])('%s runs', async (file) => {
-				const example = examples.find((e) => e.file === file)!;
-				const run = await example.run();
-				expectSuccess(run);
-				await example.check(run);
+			it.each([
+				'chat-image-with-reference.json',
+				'edit-folder-on-schedule.json',
+				'form-upload-edit-respond.json',
+				'generate-images-from-prompt-list.json',
+			])('%s runs', async (file) => {
+				await examples.find((example) => example.file === file)!.verify();
 			});
 		});
 	});
