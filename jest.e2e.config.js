@@ -1,3 +1,5 @@
+const { testEnvironment, transform } = require('./jest.config');
+
 /**
  * The end-to-end suite: the packed package in real n8n releases (test/e2e). `npm run test:e2e`.
  * The global setup packs the tarball and installs the n8n releases into .cache/ (once; later runs
@@ -6,12 +8,11 @@
  * @type {import('jest').Config}
  */
 module.exports = {
-	testEnvironment: 'node',
+	testEnvironment,
+	transform,
 	roots: ['<rootDir>/test/e2e'],
 	testMatch: ['**/*.e2e.ts'],
-	transform: {
-		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }],
-	},
+	// not the unit tests' setup file: its N8N_LOG_LEVEL=silent would reach the n8n processes
 	globalSetup: '<rootDir>/test/e2e/global-setup.ts',
 	globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
 	testTimeout: 180000,

@@ -212,6 +212,8 @@ async function ensureN8n(release) {
 			return {
 				...env,
 				N8N_USER_FOLDER: userFolder,
+				// n8n's own SQLite database in the user folder, whatever the shell says
+				DB_TYPE: 'sqlite',
 				N8N_DIAGNOSTICS_ENABLED: 'false',
 				N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 				N8N_PERSONALIZATION_ENABLED: 'false',

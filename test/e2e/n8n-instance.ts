@@ -97,6 +97,9 @@ export class N8nInstance {
 			N8N_RESTRICT_FILE_ACCESS_TO: this.filesDir,
 			// parallel releases must not share the task broker's default port
 			N8N_RUNNERS_BROKER_PORT: String(this.brokerPort),
+			// `n8n execute` prints its result through the logger: below info it prints nothing
+			N8N_LOG_LEVEL: 'info',
+			EXECUTIONS_MODE: 'regular',
 			...extra,
 		});
 	}
