@@ -79,3 +79,31 @@ export function makeGif(width = 4, height = 4): Buffer {
 	header.writeUInt16LE(height, 8);
 	return Buffer.concat([header, Buffer.from([0x3b])]);
 }
+
+/**
+ * A PNG of the given size filled with pseudo-random pixels (deterministic per seed), so it does not
+ * compress: width × height × 4 bytes, about the size of a real photo of that many pixels.
+ */
+export function makeNoisePng(width: number, height: number, seed = 1): Buffer {
+	const header = Buffer.alloc(13);
+	header.writeUInt32BE(width, 0);
+	header.writeUInt32BE(height, 4);
+	header[8] = 8;
+	header[9] = 6;
+	const raw = Buffer.alloc(height * (1 + width * 4));
+	let state = (seed * 2654435761) >>> 0 || 1;
+	for (let offset = 0; offset + 4 <= raw.length; offset += 4) {
+		// xorshift32: fast, deterministic noise
+		state ^= state << 13;
+		state ^= state >>> 17;
+		state ^= state << 5;
+		raw.writeUInt32LE(state >>> 0, offset);
+	}
+	for (let row = 0; row < height; row++) raw[row * (1 + width * 4)] = 0; // filter byte: none
+	return Buffer.concat([
+		Buffer.from('89504e470d0a1a0a', 'hex'),
+		pngChunk('IHDR', header),
+		pngChunk('IDAT', deflateSync(raw, { level: 1 })),
+		pngChunk('IEND', Buffer.alloc(0)),
+	]);
+}

@@ -1,0 +1,492 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- benchmark code, never shipped: it drives a real n8n and reads /proc */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+
+import { sleep } from 'n8n-workflow';
+
+import * as n8nLib from '../../scripts/lib/n8n';
+import { N8nInstance, NODE_TYPE, workflow, type Execution, type WorkflowNode } from '../e2e/n8n-instance';
+import { API_KEY, errorReply, startFakeCometApi, type FakeCometApi, type Override, type RecordedRequest } from '../helpers/fake-cometapi';
+import { makeNoisePng } from '../helpers/images';
+
+/*
+ * npm run bench: the same scenarios through every contender, in one real n8n (the e2e install of
+ * BENCH_N8N, default 2.8.4), against one fake CometAPI on loopback with a fixed latency.
+ *
+ *   S1  N items, Edit Image, one 1 MB PNG each
+ *   S2  N items, Generate Image
+ *   S3  one Edit Image of 16 × 4 MB inputs returning n=4 images of 4 MB (memory)
+ *   S4  S1 against an API that admits at most 4 requests in flight and answers 429 (Retry-After: 1) beyond
+ *
+ * Contenders: this node at default settings; this node with Max Concurrent Requests 1; n8n's
+ * OpenAI node (v2, its credential's base URL pointed at the fake API); the HTTP Request node doing
+ * the request as public templates do (HTTP Request → Split Out → Convert to File).
+ * Timings are printed and written to bench-results/, never asserted.
+ */
+
+const RELEASE = (process.env.E2E_N8N ?? '2.8.4').split(',')[0];
+const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS || 1000);
+const ITEMS = Number(process.env.BENCH_ITEMS || 20);
+const MB = 1024 * 1024;
+const RATE_LIMIT = 4;
+
+type ScenarioId = 'S1' | 'S2' | 'S3' | 'S4';
+type ContenderId = 'cometapi' | 'cometapi-c1' | 'openai' | 'http';
+
+interface Scenario {
+	id: ScenarioId;
+	title: string;
+	operation: 'edit' | 'generate';
+	items: number;
+	/** Images per request the fake API returns, and their size. */
+	outputs: number;
+	outputImage: Buffer;
+	/** Input binaries per item (edit only) and their total bytes. */
+	inputsPerItem: number;
+	inputBytes: number;
+	/** Requests the fake API admits at once (429 beyond), if limited. */
+	admit?: number;
+}
+
+interface Contender {
+	id: ContenderId;
+	title: string;
+	/** How many requests it keeps in flight by design. */
+	concurrency: (items: number) => number;
+}
+
+interface Row {
+	scenario: ScenarioId;
+	contender: ContenderId;
+	ok: boolean;
+	wallSeconds: number;
+	limitSeconds: number;
+	ratioToLimit: number;
+	overheadMsPerRequest: number;
+	peakRssMb: number;
+	rssGrowthMb: number;
+	requests: number;
+	mbReceived: number;
+	failedItems: number;
+	note?: string;
+}
+
+const CONTENDERS: Contender[] = [
+	{ id: 'cometapi', title: 'this node (defaults)', concurrency: (n) => Math.min(8, n) },
+	{ id: 'cometapi-c1', title: 'this node, Max Concurrent Requests 1', concurrency: () => 1 },
+	{ id: 'openai', title: "n8n's OpenAI node v2", concurrency: () => 1 },
+	{ id: 'http', title: 'HTTP Request recipe', concurrency: (n) => n },
+];
+
+const CREDENTIALS = {
+	cometApi: { id: 'benchCometApi001', name: 'CometAPI (bench)' },
+	openAiApi: { id: 'benchOpenAiApi01', name: 'OpenAI (bench, fake API)' },
+};
+
+const imageList = (count: number) => Array.from({ length: count }, (_, i) => `img${i}`);
+
+function contenderNodes(scenario: Scenario, contender: ContenderId, baseUrl: string): WorkflowNode[] {
+	const edit = scenario.operation === 'edit';
+	const properties = scenario.inputsPerItem > 1 ? imageList(scenario.inputsPerItem) : ['data'];
+	const onError = 'continueRegularOutput';
+	if (contender === 'cometapi' || contender === 'cometapi-c1') {
+		const options: Record<string, unknown> = {};
+		if (scenario.outputs > 1) options.n = scenario.outputs;
+		if (contender === 'cometapi-c1') options.maxConcurrency = 1;
+		return [
+			{
+				name: 'Contender',
+				type: NODE_TYPE,
+				typeVersion: 1,
+				onError,
+				credentials: { cometApi: CREDENTIALS.cometApi },
+				parameters: edit
+					? { resource: 'image', operation: 'edit', prompt: 'add a red hat', imageProperties: properties.join(','), options }
+					: { resource: 'image', operation: 'generate', prompt: '={{ $json.prompt }}', options },
+			},
+		];
+	}
+	if (contender === 'openai') {
+		return [
+			{
+				name: 'Contender',
+				type: '@n8n/n8n-nodes-langchain.openAi',
+				typeVersion: 2.1,
+				onError,
+				credentials: { openAiApi: CREDENTIALS.openAiApi },
+				parameters: edit
+					? {
+							resource: 'image',
+							operation: 'edit',
+							model: 'gpt-image-1',
+							prompt: 'add a red hat',
+							images: { values: properties.map((binaryPropertyName) => ({ binaryPropertyName })) },
+							n: scenario.outputs,
+						}
+					: { resource: 'image', operation: 'generate', model: 'gpt-image-1', prompt: '={{ $json.prompt }}', options: {} },
+			},
+		];
+	}
+	const auth = { sendHeaders: true, headerParameters: { parameters: [{ name: 'Authorization', value: `Bearer ${API_KEY}` }] } };
+	const request: WorkflowNode = {
+		name: 'Contender',
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		onError,
+		parameters: edit
+			? {
+					method: 'POST',
+					url: `${baseUrl}/images/edits`,
+					...auth,
+					sendBody: true,
+					contentType: 'multipart-form-data',
+					bodyParameters: {
+						parameters: [
+							{ name: 'model', value: 'gpt-image-1' },
+							{ name: 'prompt', value: 'add a red hat' },
+							...(scenario.outputs > 1 ? [{ name: 'n', value: String(scenario.outputs) }] : []),
+							...properties.map((inputDataFieldName) => ({
+								parameterType: 'formBinaryData',
+								name: properties.length > 1 ? 'image[]' : 'image',
+								inputDataFieldName,
+							})),
+						],
+					},
+					options: {},
+				}
+			: {
+					method: 'POST',
+					url: `${baseUrl}/images/generations`,
+					...auth,
+					sendBody: true,
+					specifyBody: 'json',
+					jsonBody: '={{ JSON.stringify({ model: "gpt-image-1", prompt: $json.prompt }) }}',
+					options: {},
+				},
+	};
+	return [
+		request,
+		{ name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, onError, parameters: { fieldToSplitOut: 'data', options: {} } },
+		{
+			name: 'Convert to File',
+			type: 'n8n-nodes-base.convertToFile',
+			typeVersion: 1.1,
+			onError,
+			parameters: { operation: 'toBinary', sourceProperty: 'b64_json', options: {} },
+		},
+	];
+}
+
+function sourceNodes(scenario: Scenario, filesDir: string): WorkflowNode[] {
+	const start: WorkflowNode = { name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} };
+	if (scenario.operation === 'generate') {
+		return [
+			start,
+			{
+				name: 'Prompts',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				parameters: { jsCode: `return Array.from({ length: ${scenario.items} }, (_, i) => ({ json: { prompt: 'a lighthouse at dusk, variant ' + i } }));` },
+			},
+		];
+	}
+	const folder = scenario.inputsPerItem > 1 ? 's3' : 's1';
+	const read: WorkflowNode = {
+		name: 'Read Files',
+		type: 'n8n-nodes-base.readWriteFile',
+		typeVersion: 1,
+		parameters: { operation: 'read', fileSelector: `${filesDir}/${folder}/*.png`, options: {} },
+	};
+	if (scenario.inputsPerItem === 1) return [start, read];
+	return [
+		start,
+		read,
+		{
+			name: 'One Item',
+			type: 'n8n-nodes-base.code',
+			typeVersion: 2,
+			parameters: {
+				jsCode: "const binary = {};\n$input.all().forEach((item, i) => { binary['img' + i] = item.binary.data; });\nreturn [{ json: {}, binary }];",
+			},
+		},
+	];
+}
+
+/** Samples the peak resident set (VmHWM) of the `n8n execute --id=<id>` process while it runs. */
+function samplePeakRss(workflowId: string) {
+	let pid: number | undefined;
+	let peakKb = 0;
+	const findPid = () => {
+		for (const entry of readdirSync('/proc')) {
+			if (!/^\d+$/.test(entry)) continue;
+			try {
+				const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+				if (cmdline.includes('execute') && cmdline.includes(`--id=${workflowId}`)) return Number(entry);
+			} catch {
+				// the process ended while we looked
+			}
+		}
+		return undefined;
+	};
+	const timer = setInterval(() => {
+		pid ??= findPid();
+		if (pid === undefined) return;
+		try {
+			const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+			if (match) peakKb = Math.max(peakKb, Number(match[1]));
+		} catch {
+			// ended
+		}
+	}, 20);
+	return {
+		stop: () => {
+			clearInterval(timer);
+			return peakKb / 1024;
+		},
+	};
+}
+
+async function executeMeasured(n8n: N8nInstance, workflowId: string): Promise<{ execution: Execution; peakRssMb: number }> {
+	const sampler = samplePeakRss(workflowId);
+	const execution = await n8n.execute(workflowId);
+	return { execution, peakRssMb: sampler.stop() };
+}
+
+/** The time within [start, end] that the fake API spent on requests (the union of their intervals). */
+function busyMs(requests: RecordedRequest[], start: number, end: number): number {
+	const spans = requests
+		.map((r) => [Math.max(start, r.receivedAt), Math.min(end, r.respondedAt ?? end)] as const)
+		.filter(([from, to]) => to > from)
+		.sort((a, b) => a[0] - b[0]);
+	let total = 0;
+	let cursor = start;
+	for (const [from, to] of spans) {
+		if (to <= cursor) continue;
+		total += to - Math.max(from, cursor);
+		cursor = to;
+	}
+	return total;
+}
+
+type RunTask = { startTime?: number; executionTime?: number; data?: { main: Array<Array<{ json: Record<string, unknown> }>> } };
+
+function measure(
+	scenario: Scenario,
+	contender: Contender,
+	execution: Execution,
+	peakRssMb: number,
+	baselineRssMb: number,
+	requests: RecordedRequest[],
+): Row {
+	const runData = (execution.result?.data.resultData.runData ?? {}) as unknown as Record<string, RunTask[]>;
+	const names = contender.id === 'http' ? ['Contender', 'Split Out', 'Convert to File'] : ['Contender'];
+	const tasks = names.map((name) => runData[name]?.[0]).filter((task): task is RunTask => task !== undefined);
+	const start = Math.min(...tasks.map((t) => t.startTime ?? Infinity));
+	const end = Math.max(...tasks.map((t) => (t.startTime ?? 0) + (t.executionTime ?? 0)));
+	const wallMs = tasks.length > 0 && Number.isFinite(start) ? end - start : NaN;
+	const outputs = runData.Contender?.[0]?.data?.main?.[0] ?? [];
+	const failedItems = outputs.filter((item) => item.json.error !== undefined).length;
+	const imageRequests = requests.filter((r) => r.path.startsWith('/v1/images/'));
+	const concurrency = Math.min(contender.concurrency(scenario.items), scenario.admit ?? Infinity);
+	const limitMs = (scenario.items * LATENCY_MS) / Math.max(1, Math.min(concurrency, scenario.items));
+	return {
+		scenario: scenario.id,
+		contender: contender.id,
+		ok: execution.exitCode === 0 && tasks.length === names.length,
+		wallSeconds: wallMs / 1000,
+		limitSeconds: limitMs / 1000,
+		ratioToLimit: wallMs / limitMs,
+		overheadMsPerRequest: imageRequests.length > 0 ? (wallMs - busyMs(imageRequests, start, end)) / imageRequests.length : NaN,
+		peakRssMb,
+		rssGrowthMb: peakRssMb - baselineRssMb,
+		requests: imageRequests.length,
+		mbReceived: imageRequests.reduce((sum, r) => sum + r.body.length, 0) / MB,
+		failedItems,
+		...(execution.exitCode === 0 && tasks.length === names.length
+			? {}
+			: { note: failureNote(execution, runData, names) }),
+	};
+}
+
+/** Why a run did not give figures: n8n's own error, or the node that did not run. */
+function failureNote(execution: Execution, runData: Record<string, RunTask[]>, names: string[]): string {
+	const error = execution.result?.data.resultData.error?.message;
+	if (error) return `exit ${execution.exitCode}: ${error.slice(0, 120)}`;
+	const missing = names.filter((name) => !runData[name]);
+	if (!execution.result) return `exit ${execution.exitCode}: no run data printed (${execution.stdout.length} bytes of output)`;
+	if (missing.length > 0) return `did not run: ${missing.join(', ')}`;
+	return `exit ${execution.exitCode}: ${(execution.stderr || execution.stdout).trim().split('\n').slice(-3).join(' ').slice(0, 200)}`;
+}
+
+const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+
+function table(rows: Row[]): string {
+	const header = ['scenario', 'contender', 'wall s', 'limit N·L/c s', 'ratio', 'overhead ms/req', 'peak RSS MB', 'RSS growth MB', 'requests', 'MB sent', 'failed items'];
+	const lines = rows.map((r) => [
+		r.scenario,
+		CONTENDERS.find((c) => c.id === r.contender)!.title,
+		fixed(r.wallSeconds, 2),
+		fixed(r.limitSeconds, 2),
+		fixed(r.ratioToLimit, 2),
+		fixed(r.overheadMsPerRequest, 0),
+		fixed(r.peakRssMb, 0),
+		fixed(r.rssGrowthMb, 0),
+		String(r.requests),
+		fixed(r.mbReceived, 1),
+		String(r.failedItems) + (r.ok ? '' : ` (${r.note ?? 'failed'})`),
+	]);
+	return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...lines.map((l) => `| ${l.join(' | ')} |`)].join('\n');
+}
+
+function summary(rows: Row[], scenarios: Scenario[]): string[] {
+	const get = (s: ScenarioId, c: ContenderId) => rows.find((r) => r.scenario === s && r.contender === c);
+	const lines: string[] = [];
+	const s1 = get('S1', 'cometapi');
+	const s1OpenAi = get('S1', 'openai');
+	const s1Http = get('S1', 'http');
+	if (s1 && s1OpenAi) lines.push(`S1: this node is ${fixed(s1OpenAi.wallSeconds / s1.wallSeconds, 1)}× faster than the OpenAI node (aim: ≥ 6×)`);
+	if (s1 && s1Http) lines.push(`S1: this node takes ${fixed(s1.wallSeconds / s1Http.wallSeconds, 1)}× the HTTP Request burst (aim: ≤ 2.5×)`);
+	const s4 = get('S4', 'cometapi');
+	if (s4) lines.push(`S4: this node: ${s4.failedItems} failed items, ${fixed(s4.ratioToLimit, 2)}× N·L/${RATE_LIMIT} (aim: 0 failed, ≤ 1.3×)`);
+	const s3 = get('S3', 'cometapi');
+	const s3Scenario = scenarios.find((s) => s.id === 'S3');
+	if (s3 && s3Scenario) {
+		const payloadMb = (s3Scenario.inputBytes + s3Scenario.outputs * s3Scenario.outputImage.length) / MB;
+		lines.push(`S3: this node's peak RSS grew ${fixed(s3.rssGrowthMb, 0)} MB for ${fixed(payloadMb, 0)} MB of images in and out: ${fixed(s3.rssGrowthMb / payloadMb, 2)}× (aim: < 3×)`);
+	}
+	return lines;
+}
+
+describe(`benchmark in real n8n ${RELEASE}`, () => {
+	let api: FakeCometApi;
+	let n8n: N8nInstance;
+
+	beforeAll(async () => {
+		api = await startFakeCometApi();
+		n8n = await N8nInstance.create(RELEASE);
+	});
+	afterAll(async () => {
+		await api?.close();
+		n8n?.cleanUp();
+	});
+
+	it('runs every scenario through every contender and reports the figures', async () => {
+		const oneMb = makeNoisePng(512, 512, 7);
+		const fourMb = makeNoisePng(1024, 1024, 9);
+		const scenarios: Scenario[] = [
+			{ id: 'S1', title: `${ITEMS} items, Edit Image, one 1 MB PNG each`, operation: 'edit', items: ITEMS, outputs: 1, outputImage: oneMb, inputsPerItem: 1, inputBytes: oneMb.length },
+			{ id: 'S2', title: `${ITEMS} items, Generate Image`, operation: 'generate', items: ITEMS, outputs: 1, outputImage: oneMb, inputsPerItem: 0, inputBytes: 0 },
+			{ id: 'S3', title: 'one Edit Image of 16 × 4 MB inputs, n=4 outputs of 4 MB', operation: 'edit', items: 1, outputs: 4, outputImage: fourMb, inputsPerItem: 16, inputBytes: 16 * fourMb.length },
+			{ id: 'S4', title: `S1 against an API admitting ${RATE_LIMIT} requests at once (429, Retry-After: 1 beyond)`, operation: 'edit', items: ITEMS, outputs: 1, outputImage: oneMb, inputsPerItem: 1, inputBytes: oneMb.length, admit: RATE_LIMIT },
+		];
+
+		// Input files, in the only folder n8n's file nodes may read.
+		mkdirSync(join(n8n.filesDir, 's1'), { recursive: true });
+		mkdirSync(join(n8n.filesDir, 's3'), { recursive: true });
+		for (let i = 0; i < ITEMS; i++) writeFileSync(join(n8n.filesDir, 's1', `in_${String(i).padStart(2, '0')}.png`), makeNoisePng(512, 512, 100 + i));
+		for (let i = 0; i < 16; i++) writeFileSync(join(n8n.filesDir, 's3', `in_${String(i).padStart(2, '0')}.png`), makeNoisePng(1024, 1024, 200 + i));
+
+		await n8n.importCredentials([
+			{ ...CREDENTIALS.cometApi, type: 'cometApi', data: { apiKey: API_KEY, baseUrl: api.baseUrl } },
+			{ ...CREDENTIALS.openAiApi, type: 'openAiApi', data: { apiKey: API_KEY, url: api.baseUrl } },
+		]);
+
+		// The fake API for the image routes: fixed latency, real payloads, optionally a rate limit.
+		let current: Scenario = scenarios[0];
+		let admitted = 0;
+		const benchApi: Override = async (request) => {
+			if (!request.path.startsWith('/v1/images/')) return undefined;
+			if (request.headers.authorization !== `Bearer ${API_KEY}`) return errorReply(401, 'Invalid token');
+			if (current.admit !== undefined && admitted >= current.admit) {
+				return { ...errorReply(429, 'Too many requests in flight for this key'), headers: { 'retry-after': '1' } };
+			}
+			admitted += 1;
+			try {
+				await sleep(LATENCY_MS);
+			} finally {
+				admitted -= 1;
+			}
+			const b64 = current.outputImage.toString('base64');
+			return { json: { created: 1763700000, data: Array.from({ length: current.outputs }, () => ({ b64_json: b64 })), usage: { total_tokens: 4172 } } };
+		};
+
+		const ids = new Map<string, string>();
+		const workflows = [
+			workflow('benchBaseline001', 'Baseline: n8n alone', [
+				{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} },
+				{ name: 'Nothing', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} },
+			]),
+		];
+		for (const scenario of scenarios) {
+			for (const contender of CONTENDERS) {
+				const id = `bench${scenario.id}${contender.id.replace(/[^a-z0-9]/gi, '')}`.padEnd(16, '0').slice(0, 16);
+				ids.set(`${scenario.id}/${contender.id}`, id);
+				workflows.push(
+					workflow(id, `Bench ${scenario.id}: ${contender.title}`, [
+						...sourceNodes(scenario, n8n.filesDir),
+						...contenderNodes(scenario, contender.id, api.baseUrl),
+					]),
+				);
+			}
+		}
+		await n8n.importWorkflows(workflows);
+
+		const baseline = await executeMeasured(n8n, 'benchBaseline001');
+		const rows: Row[] = [];
+		// BENCH_ONLY=S1/http,S3 runs a part of the matrix (for looking into one figure).
+		const only = (process.env.BENCH_ONLY ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+		const selected = (scenario: Scenario, contender: Contender) =>
+			only.length === 0 || only.some((o) => o === scenario.id || o === `${scenario.id}/${contender.id}`);
+		for (const scenario of scenarios) {
+			for (const contender of CONTENDERS) {
+				if (!selected(scenario, contender)) continue;
+				current = scenario;
+				api.reset();
+				api.override(benchApi);
+				rows.push(await runOne(scenario, contender));
+			}
+		}
+
+		async function runOne(scenario: Scenario, contender: Contender): Promise<Row> {
+			// `n8n execute` prints the whole run data; when that is tens of MB (the HTTP recipe keeps the
+			// base64 in its JSON) the output is sometimes cut short. Such a run gives no figures: run it again.
+			let measured = await executeMeasured(n8n, ids.get(`${scenario.id}/${contender.id}`)!);
+			for (let again = 0; again < 2 && measured.execution.exitCode === 0 && !measured.execution.result; again++) {
+				api.reset();
+				api.override(benchApi);
+				measured = await executeMeasured(n8n, ids.get(`${scenario.id}/${contender.id}`)!);
+			}
+			const { execution, peakRssMb } = measured;
+			const row = measure(scenario, contender, execution, peakRssMb, baseline.peakRssMb, [...api.requests]);
+			n8nLib.log(`bench ${scenario.id} ${contender.id}: ${fixed(row.wallSeconds, 2)} s, ${row.requests} requests, ${row.failedItems} failed`);
+			return row;
+		}
+
+		const report = {
+			date: new Date().toISOString(),
+			n8n: RELEASE,
+			node: process.version,
+			machine: { cpus: cpus().length, memoryGb: Math.round(totalmem() / 1024 ** 3) },
+			latencyMs: LATENCY_MS,
+			items: ITEMS,
+			baselineRssMb: baseline.peakRssMb,
+			scenarios: scenarios.map(({ id, title }) => ({ id, title })),
+			contenders: CONTENDERS.map(({ id, title }) => ({ id, title })),
+			rows,
+			summary: summary(rows, scenarios),
+		};
+		const out = join(n8nLib.ROOT, 'bench-results');
+		mkdirSync(out, { recursive: true });
+		writeFileSync(join(out, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+		process.stdout.write(
+			`\nBenchmark: real n8n ${RELEASE}, Node ${process.version}, fake CometAPI latency ${LATENCY_MS} ms, ${ITEMS} items (baseline peak RSS ${fixed(baseline.peakRssMb, 0)} MB)\n\n` +
+				`${table(rows)}\n\n${report.summary.join('\n')}\n\nWritten to bench-results/latest.json\n`,
+		);
+
+		// The benchmark itself must have worked: every contender ran every scenario.
+		expect(rows.length).toBeGreaterThan(0);
+		if (only.length === 0) expect(rows).toHaveLength(scenarios.length * CONTENDERS.length);
+		expect(rows.filter((r) => r.contender.startsWith('cometapi')).every((r) => r.ok)).toBe(true);
+	});
+});
