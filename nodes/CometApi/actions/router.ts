@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { AdaptiveLimiter, setRequestLimiter } from '../transport/limiter';
+import { AdaptiveLimiter, ItemSlots, setItemSlots, setRequestLimiter } from '../transport/limiter';
 import { readMaxConcurrency } from './common.description';
 import * as image from './image';
 
@@ -54,15 +54,23 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	const maxConcurrency = readMaxConcurrency.call(this);
 	setRequestLimiter(this, new AdaptiveLimiter(maxConcurrency));
+	// Up to maxConcurrency items hold their inputs and requests at once; as many more may be storing
+	// the images of a request already answered, so uploads never wait for that.
+	const slots = new ItemSlots(maxConcurrency);
+	setItemSlots(this, slots);
 	const signal = this.getExecutionCancelSignal();
 	const results: Array<INodeExecutionData[] | undefined> = new Array(items.length);
 	let nextIndex = 0;
 	let firstError: NodeApiError | NodeOperationError | undefined;
+	const stopped = () => firstError !== undefined || signal?.aborted === true;
 
 	const worker = async () => {
-		while (nextIndex < items.length && !firstError && !signal?.aborted) {
+		while (nextIndex < items.length && !stopped()) {
 			const itemIndex = nextIndex++;
+			await slots.enter(itemIndex);
 			try {
+				// An item that waited for its slot does not start once the run has failed or was cancelled.
+				if (stopped()) continue;
 				results[itemIndex] = await handler.execute.call(this, itemIndex);
 			} catch (error) {
 				const nodeError = asNodeError(this, error, itemIndex);
@@ -71,10 +79,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				} else {
 					firstError ??= nodeError;
 				}
+			} finally {
+				slots.done(itemIndex);
 			}
 		}
 	};
-	await Promise.all(Array.from({ length: Math.min(maxConcurrency, items.length) }, worker));
+	await Promise.all(Array.from({ length: Math.min(2 * maxConcurrency, items.length) }, worker));
 
 	if (firstError) throw firstError;
 	if (signal?.aborted && results.some((result) => result === undefined)) {

@@ -9,7 +9,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { apiError, looksLikeHtml, readApiError } from './errors';
-import { getRequestLimiter } from './limiter';
+import { getRequestLimiter, requestAnswered } from './limiter';
 import {
 	backoffMs,
 	DEFAULT_MAX_RETRIES,
@@ -250,7 +250,11 @@ function parseJsonBody(this: Context, status: number, raw: unknown, itemIndex?: 
  */
 export async function apiRequest(this: Context, request: ApiRequest): Promise<IDataObject> {
 	const response = await send.call(this, request, 'json');
-	return parseJsonBody.call(this, response.statusCode, response.body, request.itemIndex);
+	const body = parseJsonBody.call(this, response.statusCode, response.body, request.itemIndex);
+	// The reply is in memory: the next item may start its upload while this one stores its images.
+	// (A failed item gives its slot back only once its error is recorded, so no item starts after it.)
+	requestAnswered(this, request.itemIndex);
+	return body;
 }
 
 export type StreamedReply = { kind: 'stream'; events: ByteStream } | { kind: 'json'; body: IDataObject };

@@ -1,3 +1,5 @@
+import { sleep } from 'n8n-workflow';
+
 import { errorReply, API_KEY } from '../../helpers/fake-cometapi';
 import { binaryBuffer, runCometApi, type RunOptions } from '../../helpers/harness';
 import { makePng } from '../../helpers/images';
@@ -75,6 +77,22 @@ describe('Router: the item loop', () => {
 		expect(error!.message).toBe('Item 1: the Prompt is empty');
 		expect(error!.context).toMatchObject({ itemIndex: 1 });
 		expect(api.requests).toHaveLength(1);
+	});
+
+	it('Max Concurrent Requests caps what the API sees at once, over many items, in input order', async () => {
+		const input = Array.from({ length: 12 }, (_, i) => ({ json: { prompt: `kite ${i}` } }));
+		for (const maxConcurrency of [1, 3]) {
+			api.reset();
+			api.override(async () => {
+				await sleep(30);
+				return undefined;
+			});
+			const { output, error } = await run(input, {}, { maxConcurrency });
+			expect(error).toBeUndefined();
+			expect(api.requests).toHaveLength(12);
+			expect(Math.max(...api.requests.map((r) => r.inFlightOnArrival ?? 0))).toBeLessThanOrEqual(maxConcurrency);
+			expect(output.map((item) => item.json.prompt)).toEqual(input.map((item) => item.json.prompt));
+		}
 	});
 
 	it('items in parallel: a failing item still fails the node with its own error and no output', async () => {
