@@ -152,7 +152,12 @@ const SPECS: Record<string, ExampleSpec> = {
 			const instructions = 'Make it look like a watercolor painting';
 			await n8n.withServer(async (server) => {
 				const formUrl = `${server.url}/form/${String(node(workflow, 'Photo Form').webhookId)}`;
-				const page = await fetch(formUrl);
+				// n8n activates published workflows in the background after it starts listening
+				let page = await fetch(formUrl);
+				for (let attempt = 0; page.status === 404 && attempt < 120; attempt++) {
+					await new Promise((resolve) => setTimeout(resolve, 250));
+					page = await fetch(formUrl);
+				}
 				expect(page.status).toBe(200);
 				expect(await page.text()).toContain('Edit a photo');
 
