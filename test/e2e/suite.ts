@@ -212,10 +212,15 @@ export function e2eSuite(version: string) {
 		});
 
 		describe('examples/', () => {
-			it('every example is tested', () => {
+			it('every example is tested, and has a sticky note saying what it does', () => {
 				expect(examples.map((example) => example.file).sort()).toEqual(
 					readdirSync(join(n8nLib.ROOT, 'examples')).filter((f) => f.endsWith('.json')).sort(),
 				);
+				for (const { workflow: wf } of examples) {
+					const notes = wf.nodes.filter((n) => n.type === 'n8n-nodes-base.stickyNote');
+					expect(notes).toHaveLength(1);
+					expect(String(notes[0].parameters.content)).toMatch(/^## .+\n\n.+\*\*Setup\*\*/s);
+				}
 			});
 
 			it.each([
