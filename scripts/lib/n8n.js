@@ -112,6 +112,19 @@ function run(command, args, { cwd, env, logFile }) {
 
 const npmCommand = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
+/** Deletes what interrupted installs left (`<name>.installing-<pid>` of processes that are gone). */
+function removeAbandonedInstalls(name) {
+	for (const entry of fs.readdirSync(CACHE)) {
+		const pid = entry.startsWith(`${name}.installing-`) ? Number(entry.slice(name.length + '.installing-'.length)) : NaN;
+		if (!Number.isInteger(pid)) continue;
+		try {
+			process.kill(pid, 0); // still installing
+		} catch {
+			fs.rmSync(path.join(CACHE, entry), { recursive: true, force: true });
+		}
+	}
+}
+
 /**
  * Installs into `<CACHE>/<name>` once: into a temporary sibling folder, renamed when complete, so an
  * interrupted install is never mistaken for a finished one.
@@ -122,6 +135,7 @@ async function cached(name, install) {
 	const dir = path.join(CACHE, name);
 	if (fs.existsSync(path.join(dir, '.complete'))) return dir;
 	fs.mkdirSync(CACHE, { recursive: true });
+	removeAbandonedInstalls(name);
 	const temp = `${dir}.installing-${process.pid}`;
 	fs.rmSync(temp, { recursive: true, force: true });
 	fs.mkdirSync(temp, { recursive: true });
