@@ -17,8 +17,8 @@ import { describeRelease } from './releases';
  * workflows imported and executed headlessly against the fake CometAPI.
  */
 
-export const CREDENTIAL = { id: 'cometApiE2eCred1', name: 'CometAPI (fake API)' };
-export const BAD_CREDENTIAL = { id: 'cometApiBadKey01', name: 'CometAPI (wrong key)' };
+const CREDENTIAL = { id: 'cometApiE2eCred1', name: 'CometAPI (fake API)' };
+const BAD_CREDENTIAL = { id: 'cometApiBadKey01', name: 'CometAPI (wrong key)' };
 const BAD_KEY = `sk-wrong-${randomUUID().replace(/-/g, '')}`;
 
 const manual = { name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} };
@@ -93,6 +93,9 @@ export function e2eSuite(version: string) {
 				const { node, credential } = await server.types();
 				expect(node).toMatchObject({ displayName: 'CometAPI', version: 1, usableAsTool: true });
 				expect(node?.credentials).toEqual([{ name: 'cometApi', required: true }]);
+				const operation = (node?.properties as Array<{ name: string; options?: Array<{ value: string }> }>).find((p) => p.name === 'operation');
+				// n8n adds its own "Custom API Call" entry to nodes with a generic-auth credential
+				expect(operation?.options?.map((o) => o.value).sort()).toEqual(['__CUSTOM_API_CALL__', 'chat', 'edit', 'generate']);
 				expect(credential).toMatchObject({ displayName: 'CometAPI API' });
 
 				// the editor's "Test" button: GET {baseUrl}/models with the key
