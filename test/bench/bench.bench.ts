@@ -69,6 +69,9 @@ interface Row {
 	requests: number;
 	mbReceived: number;
 	failedItems: number;
+	/** From the node's start to the first request's arrival, and from the last answer to the node's end. */
+	beforeFirstRequestMs: number;
+	afterLastAnswerMs: number;
 	note?: string;
 }
 
@@ -303,6 +306,8 @@ function measure(
 		requests: imageRequests.length,
 		mbReceived: imageRequests.reduce((sum, r) => sum + r.body.length, 0) / MB,
 		failedItems,
+		beforeFirstRequestMs: Math.min(...imageRequests.map((r) => r.receivedAt)) - start,
+		afterLastAnswerMs: end - Math.max(...imageRequests.map((r) => r.respondedAt ?? r.receivedAt)),
 		...(execution.exitCode === 0 && tasks.length === names.length
 			? {}
 			: { note: failureNote(execution, runData, names) }),
@@ -459,7 +464,10 @@ describe(`benchmark in real n8n ${RELEASE}`, () => {
 			}
 			const { execution, peakRssMb } = measured;
 			const row = measure(scenario, contender, execution, peakRssMb, baseline.peakRssMb, [...api.requests]);
-			n8nLib.log(`bench ${scenario.id} ${contender.id}: ${fixed(row.wallSeconds, 2)} s, ${row.requests} requests, ${row.failedItems} failed`);
+			n8nLib.log(
+				`bench ${scenario.id} ${contender.id}: ${fixed(row.wallSeconds, 2)} s, ${row.requests} requests, ${row.failedItems} failed, ` +
+					`first request after ${fixed(row.beforeFirstRequestMs, 0)} ms, done ${fixed(row.afterLastAnswerMs, 0)} ms after the last answer`,
+			);
 			return row;
 		}
 
