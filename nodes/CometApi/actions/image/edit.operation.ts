@@ -9,6 +9,7 @@ import {
 	maxConcurrencyOption,
 	maxRetriesOption,
 	modelProperty,
+	optionsCollection,
 	outputModeOption,
 	promptProperty,
 	timeoutOption,
@@ -63,64 +64,57 @@ const properties: INodeProperties[] = [
 		description:
 			'Names of the input binary fields holding the images to edit, comma-separated, up to 16 (PNG, JPEG or WEBP, each up to 50 MB). A mask applies to the first one.',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		// Sorted by display name, as n8n lists them.
-		options: [
-			additionalBodyFieldsOption,
-			backgroundOption,
-			customSizeOption,
-			downloadUrlsOption,
-			{
-				displayName: 'Input Fidelity',
-				name: 'inputFidelity',
-				type: 'options',
-				default: 'low',
-				options: [
-					{
-						name: 'High',
-						value: 'high',
-						description: 'Keep faces, logos and fine details of the input closer (more input tokens)',
-					},
-					{ name: 'Low', value: 'low' },
-				],
-				description: 'How closely the result follows the input images (gpt-image-1 and later; not gpt-image-1-mini)',
-			},
-			{
-				displayName: MASK_LABEL,
-				name: 'maskProperty',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. mask',
-				description:
-					'Name of the input binary field holding a PNG mask: its fully transparent areas are where the first image is edited. It must have the same width and height as the first image. Empty: no mask.',
-			},
-			maxConcurrencyOption,
-			maxRetriesOption,
-			numberOfImagesOption,
-			outputCompressionOption,
-			outputFormatOption,
-			outputModeOption,
-			binaryOutputOption,
-			editQualityOption,
-			responseFormatOption,
-			editSizeOption,
-			timeoutOption,
-			{
-				displayName: 'Use Array Field for a Single Image',
-				name: 'imageArrayField',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to send one input image as the field image[] (as OpenAI’s SDK does) instead of image (as CometAPI’s docs show). Several images are always sent as image[].',
-			},
-			userOption,
-		],
-	},
+	// Sorted by display name, as n8n lists them.
+	optionsCollection([
+		additionalBodyFieldsOption,
+		backgroundOption,
+		customSizeOption,
+		downloadUrlsOption,
+		{
+			displayName: 'Input Fidelity',
+			name: 'inputFidelity',
+			type: 'options',
+			default: 'low',
+			options: [
+				{
+					name: 'High',
+					value: 'high',
+					description: 'Keep faces, logos and fine details of the input closer (more input tokens)',
+				},
+				{ name: 'Low', value: 'low' },
+			],
+			description: 'How closely the result follows the input images (gpt-image-1 and later; not gpt-image-1-mini)',
+		},
+		{
+			displayName: MASK_LABEL,
+			name: 'maskProperty',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. mask',
+			description:
+				'Name of the input binary field holding a PNG mask: its fully transparent areas are where the first image is edited. It must have the same width and height as the first image. Empty: no mask.',
+		},
+		maxConcurrencyOption,
+		maxRetriesOption,
+		numberOfImagesOption,
+		outputCompressionOption,
+		outputFormatOption,
+		outputModeOption,
+		binaryOutputOption,
+		editQualityOption,
+		responseFormatOption,
+		editSizeOption,
+		timeoutOption,
+		{
+			displayName: 'Use Array Field for a Single Image',
+			name: 'imageArrayField',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to send one input image as the field image[] (as OpenAI’s SDK does) instead of image (as CometAPI’s docs show). Several images are always sent as image[].',
+		},
+		userOption,
+	]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['image'], operation: ['edit'] } }, properties);
