@@ -35,14 +35,7 @@ export async function collectImages(
 		const revisedPrompt =
 			typeof record.revised_prompt === 'string' && record.revised_prompt ? record.revised_prompt : undefined;
 		if (typeof record.b64_json === 'string' && record.b64_json !== '') {
-			const data = decodeBase64(record.b64_json);
-			if (!data) {
-				throw new NodeOperationError(
-					this.getNode(),
-					`Image ${index + 1} in CometAPI’s reply is not valid base64`,
-					{ itemIndex, description: 'The reply was damaged on the way; run the node again.' },
-				);
-			}
+			const data = decodeResultImage.call(this, record.b64_json, index, { itemIndex, reply: 'CometAPI’s reply' });
 			images.push({ data, revisedPrompt });
 		} else if (typeof record.url === 'string' && record.url !== '') {
 			if (!options.downloadUrls) {
@@ -60,6 +53,26 @@ export async function collectImages(
 		}
 	}
 	return images;
+}
+
+/**
+ * Decodes image `index` (0-based) of a reply from base64; invalid base64 is an error naming the
+ * image, not a broken file.
+ */
+export function decodeResultImage(
+	this: IExecuteFunctions,
+	base64: string,
+	index: number,
+	options: { itemIndex: number; reply: string },
+): Buffer {
+	const data = decodeBase64(base64);
+	if (!data) {
+		throw new NodeOperationError(this.getNode(), `Image ${index + 1} in ${options.reply} is not valid base64`, {
+			itemIndex: options.itemIndex,
+			description: 'The reply was damaged on the way; run the node again.',
+		});
+	}
+	return data;
 }
 
 /**

@@ -1,12 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { decodeBase64 } from '../../helpers/base64';
 import { parsePropertyNames, readInputImage } from '../../helpers/binary-input';
 import { toOutputItems, type ImageResult } from '../../helpers/binary-output';
 import { parseAdditionalFields } from '../../helpers/body-fields';
 import { parseChatReply, type FoundImage } from '../../helpers/chat-reply';
-import { downloadResultImage } from '../../helpers/images-response';
+import { decodeResultImage, downloadResultImage } from '../../helpers/images-response';
 import { hasApiError, readChatStream, replyError } from '../../helpers/sse';
 import { apiStreamRequest, DEFAULT_MAX_DOWNLOAD_MB } from '../../transport';
 import {
@@ -204,12 +203,9 @@ async function toImageResult(
 	}
 	const comma = found.source.indexOf(',');
 	const contentType = found.source.slice('data:'.length, found.source.indexOf(';'));
-	const data = decodeBase64(found.source.slice(comma + 1));
-	if (!data) {
-		throw new NodeOperationError(this.getNode(), `Image ${index + 1} in the model’s reply is not valid base64`, {
-			itemIndex,
-			description: 'The reply was damaged on the way; run the node again.',
-		});
-	}
+	const data = decodeResultImage.call(this, found.source.slice(comma + 1), index, {
+		itemIndex,
+		reply: 'the model’s reply',
+	});
 	return { data, contentType };
 }
