@@ -33,6 +33,15 @@ export class CometApi implements ICredentialType {
 			description:
 				'The OpenAI-compatible API root. Change it only for a proxy or a self-hosted relay; it must start with http:// or https://.',
 		},
+		{
+			displayName:
+				'The Base URL must start with https:// (or http:// for a relay on your own network), e.g. https://api.cometapi.com/v1',
+			name: 'baseUrlNotice',
+			type: 'notice',
+			default: '',
+			// shown while the Base URL has no scheme (empty falls back to the default)
+			displayOptions: { hide: { baseUrl: [{ _cnd: { regex: '^(https?://.*)?$' } }] } },
+		},
 	];
 
 	// The key travels only in this header, and only to the Base URL above.

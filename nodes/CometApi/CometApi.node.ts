@@ -12,7 +12,7 @@ export class CometApi implements INodeType {
 		icon: { light: 'file:cometapi.svg', dark: 'file:cometapi.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ {"generate": "Generate Image", "edit": "Edit Image", "chat": "Chat Image"}[$parameter["operation"]] }}',
+		subtitle: '={{ {"generate": "Generate Image", "edit": "Edit Image", "chat": "Generate with Chat Model"}[$parameter["operation"]] }}',
 		description: 'Generate and edit images with CometAPI image models (gpt-image-1, dall-e-3, Seedream, Gemini…)',
 		defaults: { name: 'CometAPI' },
 		usableAsTool: true,

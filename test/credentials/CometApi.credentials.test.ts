@@ -1,3 +1,5 @@
+import { NodeHelpers } from 'n8n-workflow';
+
 import { CometApi } from '../../credentials/CometApi.credentials';
 import { getBaseUrl } from '../../nodes/CometApi/transport';
 import { API_KEY } from '../helpers/fake-cometapi';
@@ -18,6 +20,20 @@ describe('CometAPI credential', () => {
 		expect(baseUrl?.default).toBe('https://api.cometapi.com/v1');
 		expect(credential.documentationUrl).toMatch(/^https:\/\//);
 		expect(credential.icon).toEqual({ light: 'file:cometapi.svg', dark: 'file:cometapi.dark.svg' });
+	});
+
+	// n8n's own displayParameter decides what the credential form shows
+	it.each([
+		['api.cometapi.com/v1', true],
+		['127.0.0.1:8080/v1', true],
+		['ftp://example.com/v1', true],
+		['https://api.cometapi.com/v1', false],
+		['http://127.0.0.1:8080/v1', false],
+		['', false],
+	])('the form warns about a Base URL without http(s):// — %p: %p', (baseUrl, shown) => {
+		const notice = credential.properties.find((p) => p.type === 'notice')!;
+		expect(notice.displayName).toContain('must start with https://');
+		expect(NodeHelpers.displayParameter({ apiKey: 'sk-x', baseUrl }, notice, null, null)).toBe(shown);
 	});
 
 	it.each([

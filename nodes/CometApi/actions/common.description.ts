@@ -6,21 +6,29 @@ import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_SECONDS } from '../transport';
 
 export const DEFAULT_MAX_CONCURRENCY = 8;
 
-/** The model picker every operation uses: a searchable list from GET /models, or any ID. */
-export function modelProperty(defaultModel: string): INodeProperties {
+/** Where users find the name of a binary field; shown under every field that takes binary field names. */
+export const BINARY_FIELDS_HINT =
+	'A binary field is the name an earlier node gave a file: see the Binary tab of that node’s output (usually data). Separate several names with commas.';
+
+/**
+ * The model picker: a searchable list of the models from GET /models that suit the operation
+ * (searchListMethod names a method in methods/listSearch.ts), or any model ID.
+ */
+export function modelProperty(defaultModel: string, searchListMethod: string): INodeProperties {
 	return {
 		displayName: 'Model',
 		name: 'modelId',
 		type: 'resourceLocator',
 		default: { mode: 'list', value: defaultModel },
 		required: true,
-		description: 'The CometAPI model to use. Image models are listed first; any model ID is accepted.',
+		description:
+			'The CometAPI model to use. The list shows the models of your account that suit this operation; choose By ID to use any other model ID.',
 		modes: [
 			{
 				displayName: 'From List',
 				name: 'list',
 				type: 'list',
-				typeOptions: { searchListMethod: 'searchModels', searchable: true },
+				typeOptions: { searchListMethod, searchable: true },
 			},
 			{
 				displayName: 'ID',
@@ -44,7 +52,7 @@ export function readModel(this: IExecuteFunctions, itemIndex: number): string {
 	return model;
 }
 
-export function promptProperty(description: string, placeholder: string): INodeProperties {
+export function promptProperty(description: string, placeholder: string, hint: string): INodeProperties {
 	return {
 		displayName: 'Prompt',
 		name: 'prompt',
@@ -54,6 +62,7 @@ export function promptProperty(description: string, placeholder: string): INodeP
 		required: true,
 		placeholder,
 		description,
+		hint,
 	};
 }
 
@@ -148,6 +157,7 @@ export const maxConcurrencyOption: INodeProperties = {
 	typeOptions: { minValue: 1, maxValue: 64 },
 	description:
 		'How many items are sent to CometAPI at the same time. When CometAPI answers 429 (too many requests) the node halves this on its own and raises it again as requests succeed. Outputs keep the input order.',
+	hint: 'Applies to the whole run: it is read once, from the first item, so an expression here sees only item 0',
 };
 
 /** Per-request settings every operation passes to the transport. */

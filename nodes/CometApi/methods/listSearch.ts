@@ -1,32 +1,44 @@
-import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
+import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import { apiRequest } from '../transport';
 
-// Model IDs of CometAPI's image families, listed first in the picker.
-const IMAGE_MODEL = /(image|dall-e|flux|seedream|seededit|imagen|midjourney|recraft|ideogram|stable-diffusion|sdxl|kolors|hidream|banana)/i;
+/*
+ * "From list" of each operation's model picker: the account's models from GET /models that suit
+ * the operation, by family name. Any other ID can still be entered in By ID mode.
+ */
 
-function isImageModel(id: string): boolean {
-	return IMAGE_MODEL.test(id);
-}
+/** Models of the Images API's generations endpoint (chat-only image models excluded). */
+const GENERATION_MODELS = /(gpt-image|dall-e|seedream|flux|qwen-image|imagen|recraft|ideogram|stable-diffusion|sdxl|kolors|hidream|hunyuan-image)/i;
+const NOT_GENERATION = /(edit|i2i|kontext)/i;
+/** Models the edits endpoint takes: GPT image models, dall-e-2 and the providers' edit models. */
+const EDIT_MODELS = /(gpt-image|dall-e-2|seededit|seedream|qwen-image-edit|kontext|i2i)/i;
+/** Chat models that answer with images. */
+const CHAT_IMAGE_MODELS = /(4o-image|gemini[\w.-]*image|banana|gpt-image|image-preview)/i;
 
-/** "From list" of the model picker: GET /models, image models first, then every other model. */
-export async function searchModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const response = await apiRequest.call(this, { method: 'GET', endpoint: '/models', timeoutSeconds: 30 });
+async function listModels(
+	context: ILoadOptionsFunctions,
+	filter: string | undefined,
+	suits: (id: string) => boolean,
+): Promise<INodeListSearchResult> {
+	const response = await apiRequest.call(context, { method: 'GET', endpoint: '/models', timeoutSeconds: 30 });
 	const entries = Array.isArray(response.data) ? (response.data as IDataObject[]) : [];
 	const needle = (filter ?? '').trim().toLowerCase();
-	const ids = [
-		...new Set(
-			entries
-				.map((entry) => (typeof entry?.id === 'string' ? entry.id : ''))
-				.filter((id) => id && (!needle || id.toLowerCase().includes(needle))),
-		),
-	];
-	const byName = (a: string, b: string) => a.localeCompare(b);
-	const imageIds = ids.filter(isImageModel).sort(byName);
-	const otherIds = ids.filter((id) => !isImageModel(id)).sort(byName);
-	const results: INodeListSearchItems[] = [
-		...imageIds.map((id) => ({ name: id, value: id })),
-		...otherIds.map((id) => ({ name: `${id} (not an image model)`, value: id })),
-	];
+	const ids = new Set(entries.map((entry) => (typeof entry?.id === 'string' ? entry.id : '')));
+	const results = [...ids]
+		.filter((id) => id && suits(id) && (!needle || id.toLowerCase().includes(needle)))
+		.sort((a, b) => a.localeCompare(b))
+		.map((id) => ({ name: id, value: id }));
 	return { results };
+}
+
+export async function searchImageModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	return await listModels(this, filter, (id) => GENERATION_MODELS.test(id) && !NOT_GENERATION.test(id));
+}
+
+export async function searchEditModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	return await listModels(this, filter, (id) => EDIT_MODELS.test(id));
+}
+
+export async function searchChatImageModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	return await listModels(this, filter, (id) => CHAT_IMAGE_MODELS.test(id));
 }

@@ -30,11 +30,11 @@ const CHAT_OPTIONS: Record<string, { value: unknown; field?: string; sent?: unkn
 };
 
 describe('Chat Image description', () => {
-	it('is the operation "Chat Image" with its action, default model gpt-4o-image and optional input images', () => {
+	it('is the operation "Generate with Chat Model" with its action, default model gpt-4o-image and optional input images', () => {
 		const operation = node.description.properties.find((p) => p.name === 'operation')!;
 		expect((operation.options as INodePropertyOptions[]).find((o) => o.value === 'chat')).toMatchObject({
-			name: 'Chat Image',
-			action: 'Generate an image via chat',
+			name: 'Generate with Chat Model',
+			action: 'Generate or edit an image with a chat model',
 		});
 		const names = chatProperties().map((p) => p.name);
 		expect(names).toEqual(['modelId', 'prompt', 'inputImages', 'options']);

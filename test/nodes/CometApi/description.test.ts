@@ -54,13 +54,27 @@ describe('Node description', () => {
 		expect(description.subtitle).toContain('Generate Image');
 	});
 
-	it('the model picker offers a searchable list and free IDs, default gpt-image-1', () => {
-		const picker = operationProperties('generate').find((p) => p.name === 'modelId')!;
+	it('lists the actions main one first: generate, edit, then the chat model one', () => {
+		const operation = node.description.properties.find((p) => p.name === 'operation')!;
+		expect(operation.default).toBe('generate');
+		expect((operation.options as Array<{ value: string; action: string }>).map((o) => [o.value, o.action])).toEqual([
+			['generate', 'Generate an image'],
+			['edit', 'Edit an image'],
+			['chat', 'Generate or edit an image with a chat model'],
+		]);
+	});
+
+	it.each([
+		['generate', 'gpt-image-1', 'searchImageModels'],
+		['edit', 'gpt-image-1', 'searchEditModels'],
+		['chat', 'gpt-4o-image', 'searchChatImageModels'],
+	])('%s: the model picker offers a list of the models that suit it, and free IDs', (operation, defaultModel, method) => {
+		const picker = operationProperties(operation).find((p) => p.name === 'modelId')!;
 		expect(picker.type).toBe('resourceLocator');
-		expect(picker.default).toEqual({ mode: 'list', value: 'gpt-image-1' });
+		expect(picker.default).toEqual({ mode: 'list', value: defaultModel });
 		expect(picker.modes!.map((m) => m.name)).toEqual(['list', 'id']);
-		expect(picker.modes![0].typeOptions?.searchListMethod).toBe('searchModels');
-		expect(Object.keys(node.methods.listSearch)).toContain('searchModels');
+		expect(picker.modes![0].typeOptions?.searchListMethod).toBe(method);
+		expect(typeof (node.methods.listSearch as Record<string, unknown>)[method]).toBe('function');
 	});
 
 	it('every Generate Image option is covered by the body test below', () => {

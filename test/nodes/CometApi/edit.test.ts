@@ -347,8 +347,8 @@ describe('Edit Image: bad input is refused before any request', () => {
 			'Item 0: Background "Transparent" cannot be used with Output Format "JPEG"',
 		],
 		[
-			'output compression with png',
-			{ options: { outputCompression: 50, outputFormat: 'png' } },
+			'output compression with an expression resolving to png',
+			{ options: { outputCompression: 50, outputFormat: '={{ "png" }}' } },
 			{ data: photo },
 			'Item 0: Output Compression works only with Output Format "JPEG" or "WEBP"',
 		],

@@ -134,6 +134,24 @@ describe('Generate Image', () => {
 		expect(output[0].json.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/cdn\//);
 	});
 
+	// Options the editor hides (displayOptions inside the collection) do not apply, as in n8n's own nodes.
+	it('Output Compression is sent with JPEG or WEBP and dropped while Output Format is PNG or unset', async () => {
+		await generate({ options: { outputFormat: 'webp', outputCompression: 40 } });
+		await generate({ options: { outputFormat: 'png', outputCompression: 40 } });
+		await generate({ options: { outputCompression: 40 } });
+		expect(generations().map((r) => r.json)).toEqual([
+			{ model: 'gpt-image-1', prompt: 'a paper boat on calm water', output_format: 'webp', output_compression: 40 },
+			{ model: 'gpt-image-1', prompt: 'a paper boat on calm water', output_format: 'png' },
+			{ model: 'gpt-image-1', prompt: 'a paper boat on calm water' },
+		]);
+	});
+
+	it('Size (Custom) is sent as the size when Size is Custom and ignored otherwise', async () => {
+		await generate({ options: { size: 'custom', customSize: ' 2048x2048 ' } });
+		await generate({ options: { size: '1536x1024', customSize: '2048x2048' } });
+		expect(generations().map((r) => r.json.size)).toEqual(['2048x2048', '1536x1024']);
+	});
+
 	it('never sends response_format to gpt-image-* models (the API would refuse it)', async () => {
 		const { error } = await generate({ options: { responseFormat: 'url' } });
 		expect(error).toBeUndefined();
@@ -231,16 +249,17 @@ describe('Generate Image: bad input is refused before any request', () => {
 			{ options: { background: 'transparent', outputFormat: 'jpeg' } },
 			'Item 0: Background "Transparent" cannot be used with Output Format "JPEG"',
 		],
+		// the editor offers Output Compression only for JPEG or WEBP; an expression can still say png
 		[
-			'output compression with png',
-			{ options: { outputCompression: 50, outputFormat: 'png' } },
+			'output compression with an expression resolving to png',
+			{ options: { outputCompression: 50, outputFormat: '={{ "png" }}' } },
 			'Item 0: Output Compression works only with Output Format "JPEG" or "WEBP"',
 		],
-		['Custom size without a value', { options: { size: 'custom' } }, 'Item 0: Size is "Custom" but Custom Size is empty'],
+		['Custom size without a value', { options: { size: 'custom' } }, 'Item 0: Size is "Custom" but Size (Custom) is empty'],
 		[
-			'Custom Size with a preset size',
-			{ options: { size: '1024x1024', customSize: '2048x2048' } },
-			'Item 0: Custom Size is set but Size is "1024x1024"',
+			'Size (Custom) with an expression resolving to a preset size',
+			{ options: { size: '={{ "1024x1024" }}', customSize: '2048x2048' } },
+			'Item 0: Size (Custom) is set but Size is "1024x1024"',
 		],
 		[
 			'an empty output field name',

@@ -1,40 +1,53 @@
-import { searchModels } from '../../../nodes/CometApi/methods/listSearch';
+import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+
+import {
+	searchChatImageModels,
+	searchEditModels,
+	searchImageModels,
+} from '../../../nodes/CometApi/methods/listSearch';
 import { API_KEY } from '../../helpers/fake-cometapi';
 import { loadOptionsContext } from '../../helpers/harness';
 import { useFakeCometApi } from '../../helpers/setup';
 
 const api = useFakeCometApi();
 
-const context = () =>
-	loadOptionsContext({ parameters: {}, credentials: { apiKey: API_KEY, baseUrl: api.baseUrl } });
+type Search = (this: ILoadOptionsFunctions, filter?: string) => Promise<INodeListSearchResult>;
 
-describe('Model picker: From list', () => {
-	it('lists image models first, then every other model, from GET /models', async () => {
-		const { results } = await searchModels.call(context());
+const context = (apiKey = API_KEY) => loadOptionsContext({ parameters: {}, credentials: { apiKey, baseUrl: api.baseUrl } });
+const ids = async (search: Search, filter?: string) => (await search.call(context(), filter)).results.map((r) => r.value);
+
+/*
+ * The fake's GET /v1/models: gpt-4o-mini, gpt-image-1, dall-e-3, gpt-4o-image,
+ * doubao-seedream-4-0-250828, claude-sonnet-4, gemini-2.5-flash-image, text-embedding-3-small.
+ */
+describe('Model picker: From list, per operation', () => {
+	it('Generate lists the Images API generation models, sorted, from GET /models with the key', async () => {
+		expect(await ids(searchImageModels)).toEqual(['dall-e-3', 'doubao-seedream-4-0-250828', 'gpt-image-1']);
 		expect(api.requests).toHaveLength(1);
 		expect(api.requests[0]).toMatchObject({ method: 'GET', path: '/v1/models' });
 		expect(api.requests[0].headers.authorization).toBe(`Bearer ${API_KEY}`);
-		expect(results.map((r) => r.value)).toEqual([
-			'dall-e-3',
-			'doubao-seedream-4-0-250828',
-			'gemini-2.5-flash-image',
-			'gpt-4o-image',
-			'gpt-image-1',
-			'claude-sonnet-4',
-			'gpt-4o-mini',
-			'text-embedding-3-small',
-		]);
-		expect(results.find((r) => r.value === 'gpt-image-1')!.name).toBe('gpt-image-1');
-		expect(results.find((r) => r.value === 'gpt-4o-mini')!.name).toBe('gpt-4o-mini (not an image model)');
 	});
 
-	it('filters by the search text', async () => {
-		const { results } = await searchModels.call(context(), 'SEED');
-		expect(results.map((r) => r.value)).toEqual(['doubao-seedream-4-0-250828']);
+	it('Edit lists models that edit (no dall-e-3, which only generates)', async () => {
+		expect(await ids(searchEditModels)).toEqual(['doubao-seedream-4-0-250828', 'gpt-image-1']);
+	});
+
+	it('Generate with Chat Model lists chat image models, no plain chat or embedding models', async () => {
+		expect(await ids(searchChatImageModels)).toEqual(['gemini-2.5-flash-image', 'gpt-4o-image', 'gpt-image-1']);
+	});
+
+	it('the search text narrows the list, case-insensitively', async () => {
+		expect(await ids(searchImageModels, 'SEED')).toEqual(['doubao-seedream-4-0-250828']);
+		expect(await ids(searchChatImageModels, 'gemini')).toEqual(['gemini-2.5-flash-image']);
+		expect(await ids(searchEditModels, 'nothing-like-this')).toEqual([]);
+	});
+
+	it('names each entry by its model ID', async () => {
+		const { results } = await searchImageModels.call(context());
+		expect(results.every((r) => r.name === r.value)).toBe(true);
 	});
 
 	it('a wrong key gives the API’s error', async () => {
-		const ctx = loadOptionsContext({ parameters: {}, credentials: { apiKey: 'sk-nope', baseUrl: api.baseUrl } });
-		await expect(searchModels.call(ctx)).rejects.toMatchObject({ httpCode: '401' });
+		await expect(searchEditModels.call(context('sk-nope'))).rejects.toMatchObject({ httpCode: '401' });
 	});
 });

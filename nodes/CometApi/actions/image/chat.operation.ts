@@ -9,6 +9,7 @@ import { decodeResultImage, downloadResultImage } from '../../helpers/images-res
 import { hasApiError, readChatStream, replyError } from '../../helpers/sse';
 import { apiStreamRequest, DEFAULT_MAX_DOWNLOAD_MB } from '../../transport';
 import {
+	BINARY_FIELDS_HINT,
 	binaryOutputOption,
 	maxConcurrencyOption,
 	maxRetriesOption,
@@ -27,10 +28,11 @@ import { additionalBodyFieldsOption } from './image-options.description';
 const INPUT_IMAGES_LABEL = 'Input Image Fields';
 
 const properties: INodeProperties[] = [
-	modelProperty('gpt-4o-image'),
+	modelProperty('gpt-4o-image', 'searchChatImageModels'),
 	promptProperty(
 		'The message to the model: the image to make, or what to do with the input images',
 		'e.g. A watercolour fox in a snowy forest',
+		'Chat models take long prompts (thousands of words); say what to draw, and what to do with each input image',
 	),
 	{
 		displayName: INPUT_IMAGES_LABEL,
@@ -40,6 +42,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. data, photo',
 		description:
 			'Binary fields of the input item with images to send along with the prompt, comma-separated. Leave empty to make an image from the prompt alone.',
+		hint: BINARY_FIELDS_HINT,
 	},
 	optionsCollection([
 		{

@@ -5,6 +5,7 @@ import { readInputBlob, type InputBlob } from '../../helpers/binary-blob';
 import { parsePropertyNames } from '../../helpers/binary-input';
 import { apiRequest } from '../../transport';
 import {
+	BINARY_FIELDS_HINT,
 	binaryOutputOption,
 	maxConcurrencyOption,
 	maxRetriesOption,
@@ -45,14 +46,17 @@ const editSizeOption: INodeProperties = {
 /** The qualities /images/edits takes (hd is dall-e-3, which does not edit). */
 const editQualityOption: INodeProperties = {
 	...qualityOption,
-	options: qualityOption.options?.filter((option) => !('value' in option && option.value === 'hd')),
+	options: qualityOption.options
+		?.filter((option) => !('value' in option && option.value === 'hd'))
+		.map((option) => ('value' in option && option.value === 'standard' ? { ...option, description: 'For dall-e-2' } : option)),
 };
 
 const properties: INodeProperties[] = [
-	modelProperty('gpt-image-1'),
+	modelProperty('gpt-image-1', 'searchEditModels'),
 	promptProperty(
 		'What to change in the images, or what to make from them',
 		'e.g. Put the product from the first image on the table from the second, in soft morning light',
+		'Length limits: gpt-image-* 32,000 characters, dall-e-2 1,000; other models: see their page on CometAPI',
 	),
 	{
 		displayName: IMAGES_LABEL,
@@ -63,12 +67,20 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. data, data_1',
 		description:
 			'Names of the input binary fields holding the images to edit, comma-separated, up to 16 (PNG, JPEG or WEBP, each up to 50 MB). A mask applies to the first one.',
+		hint: BINARY_FIELDS_HINT,
 	},
 	// Sorted by display name, as n8n lists them.
 	optionsCollection([
 		additionalBodyFieldsOption,
+		{
+			displayName: 'Array Field for One Image',
+			name: 'imageArrayField',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to send a single input image as the field image[] (as OpenAI’s SDK does) instead of image (as CometAPI’s docs show). Several images are always sent as image[].',
+		},
 		backgroundOption,
-		customSizeOption,
 		downloadUrlsOption,
 		{
 			displayName: 'Input Fidelity',
@@ -104,15 +116,8 @@ const properties: INodeProperties[] = [
 		editQualityOption,
 		responseFormatOption,
 		editSizeOption,
+		customSizeOption,
 		timeoutOption,
-		{
-			displayName: 'Use Array Field for a Single Image',
-			name: 'imageArrayField',
-			type: 'boolean',
-			default: false,
-			description:
-				'Whether to send one input image as the field image[] (as OpenAI’s SDK does) instead of image (as CometAPI’s docs show). Several images are always sent as image[].',
-		},
 		userOption,
 	]),
 ];

@@ -28,13 +28,16 @@ import {
 import { imagesReplyToItems, readImagesRequest } from './images-api';
 
 const properties: INodeProperties[] = [
-	modelProperty('gpt-image-1'),
-	promptProperty('A text description of the image to generate', 'e.g. A paper boat on calm water at sunrise'),
+	modelProperty('gpt-image-1', 'searchImageModels'),
+	promptProperty(
+		'A text description of the image to generate',
+		'e.g. A paper boat on calm water at sunrise',
+		'Length limits: gpt-image-* 32,000 characters, dall-e-3 4,000, dall-e-2 1,000; other models: see their page on CometAPI',
+	),
 	// Sorted by display name, as n8n lists them.
 	optionsCollection([
 		additionalBodyFieldsOption,
 		backgroundOption,
-		customSizeOption,
 		downloadUrlsOption,
 		maxConcurrencyOption,
 		maxRetriesOption,
@@ -47,7 +50,7 @@ const properties: INodeProperties[] = [
 				{ name: 'Auto', value: 'auto' },
 				{ name: 'Low', value: 'low', description: 'Less restrictive filtering' },
 			],
-			description: 'Content moderation level (GPT image models)',
+			description: 'Content moderation level (gpt-image-*)',
 		},
 		numberOfImagesOption,
 		outputCompressionOption,
@@ -57,6 +60,7 @@ const properties: INodeProperties[] = [
 		qualityOption,
 		responseFormatOption,
 		sizeOption,
+		customSizeOption,
 		{
 			displayName: 'Style',
 			name: 'style',

@@ -25,9 +25,9 @@ export const backgroundOption: INodeProperties = {
 	options: [
 		{ name: 'Auto', value: 'auto' },
 		{ name: 'Opaque', value: 'opaque' },
-		{ name: 'Transparent', value: 'transparent', description: 'Needs output format png or webp' },
+		{ name: 'Transparent', value: 'transparent', description: 'Needs Output Format PNG or WEBP' },
 	],
-	description: 'Background of the image (GPT image models)',
+	description: 'Background of the image (gpt-image-*)',
 };
 
 export const downloadUrlsOption: INodeProperties = {
@@ -54,7 +54,9 @@ export const outputCompressionOption: INodeProperties = {
 	type: 'number',
 	default: 100,
 	typeOptions: { minValue: 0, maxValue: 100 },
-	description: 'Compression level 0–100 for jpeg and webp output (GPT image models)',
+	description: 'Compression level 0–100 for JPEG and WEBP output (gpt-image-*)',
+	// offered once Output Format is JPEG or WEBP; the run-time check still catches expressions
+	displayOptions: { show: { outputFormat: ['jpeg', 'webp'] } },
 };
 
 export const outputFormatOption: INodeProperties = {
@@ -67,7 +69,7 @@ export const outputFormatOption: INodeProperties = {
 		{ name: 'PNG', value: 'png' },
 		{ name: 'WEBP', value: 'webp' },
 	],
-	description: 'File format of the images (GPT image models)',
+	description: 'File format of the images (gpt-image-*)',
 };
 
 export const qualityOption: INodeProperties = {
@@ -76,11 +78,11 @@ export const qualityOption: INodeProperties = {
 	type: 'options',
 	default: 'auto',
 	options: [
-		{ name: 'Auto', value: 'auto' },
+		{ name: 'Auto', value: 'auto', description: 'The model picks (gpt-image-*)' },
 		{ name: 'HD', value: 'hd', description: 'For dall-e-3' },
-		{ name: 'High', value: 'high' },
-		{ name: 'Low', value: 'low' },
-		{ name: 'Medium', value: 'medium' },
+		{ name: 'High', value: 'high', description: 'For gpt-image-*' },
+		{ name: 'Low', value: 'low', description: 'For gpt-image-*' },
+		{ name: 'Medium', value: 'medium', description: 'For gpt-image-*' },
 		{ name: 'Standard', value: 'standard', description: 'For dall-e-2 and dall-e-3' },
 	],
 	description: 'Image quality; the values a model takes depend on the model',
@@ -92,11 +94,11 @@ export const responseFormatOption: INodeProperties = {
 	type: 'options',
 	default: 'b64_json',
 	options: [
-		{ name: 'Base64 (B64_json)', value: 'b64_json' },
-		{ name: 'URL', value: 'url' },
+		{ name: 'Base64', value: 'b64_json', description: 'The image data inside the reply (b64_json)' },
+		{ name: 'URL', value: 'url', description: 'A link the node downloads at once (links expire, often within an hour)' },
 	],
 	description:
-		'How DALL·E and provider models (Seedream…) return images. Never sent to gpt-image-* models, which always return base64.',
+		'How dall-e-* and provider models (Seedream…) return images. Never sent to gpt-image-* models, which always return base64.',
 };
 
 export const sizeOption: INodeProperties = {
@@ -104,27 +106,30 @@ export const sizeOption: INodeProperties = {
 	name: 'size',
 	type: 'options',
 	default: 'auto',
+	// Labels lead with the shape so the list reads Auto, Custom, Landscape…, Portrait…, Square….
 	options: [
-		{ name: '1024x1024 (Square)', value: '1024x1024' },
-		{ name: '1024x1536 (Portrait)', value: '1024x1536' },
-		{ name: '1024x1792 (Portrait, Dall-E-3)', value: '1024x1792' },
-		{ name: '1536x1024 (Landscape)', value: '1536x1024' },
-		{ name: '1792x1024 (Landscape, Dall-E-3)', value: '1792x1024' },
-		{ name: '256x256 (Dall-E-2)', value: '256x256' },
-		{ name: '512x512 (Dall-E-2)', value: '512x512' },
-		{ name: 'Auto', value: 'auto' },
-		{ name: 'Custom', value: 'custom', description: 'Enter any size in Custom Size, e.g. 2048x2048 or 2K' },
+		{ name: 'Auto', value: 'auto', description: 'The model picks the size (gpt-image-*); other models use their default' },
+		{ name: 'Custom', value: 'custom', description: 'Any size the model takes, entered in Size (Custom), e.g. 2048x2048 or 2K' },
+		{ name: 'Landscape 1536x1024', value: '1536x1024', description: 'For gpt-image-*' },
+		{ name: 'Landscape 1792x1024', value: '1792x1024', description: 'For dall-e-3' },
+		{ name: 'Portrait 1024x1536', value: '1024x1536', description: 'For gpt-image-*' },
+		{ name: 'Portrait 1024x1792', value: '1024x1792', description: 'For dall-e-3' },
+		{ name: 'Square 1024x1024', value: '1024x1024', description: 'Most models' },
+		{ name: 'Square 256x256', value: '256x256', description: 'For dall-e-2' },
+		{ name: 'Square 512x512', value: '512x512', description: 'For dall-e-2' },
 	],
 	description: 'Size of the images; the sizes a model takes depend on the model',
 };
 
 export const customSizeOption: INodeProperties = {
-	displayName: 'Custom Size',
+	displayName: 'Size (Custom)',
 	name: 'customSize',
 	type: 'string',
 	default: '',
 	placeholder: 'e.g. 2048x2048',
-	description: 'Used when Size is Custom: any size the model takes, e.g. 2048x2048, 3840x2160 or 2K',
+	description: 'Any size the model takes, e.g. 2048x2048, 3840x2160 or 2K (Seedream)',
+	// offered once Size is Custom; the run-time check still catches expressions
+	displayOptions: { show: { size: ['custom'] } },
 };
 
 export const userOption: INodeProperties = {
@@ -191,13 +196,13 @@ export function buildImageBody(
 	const customSize = typeof options.customSize === 'string' ? options.customSize.trim() : '';
 	if (body.size === 'custom' || (body.size === undefined && customSize)) {
 		if (!customSize) {
-			throw fail('Size is "Custom" but Custom Size is empty', 'Enter a size in Custom Size, e.g. 2048x2048.');
+			throw fail('Size is "Custom" but Size (Custom) is empty', 'Enter a size in Size (Custom), e.g. 2048x2048.');
 		}
 		body.size = customSize;
 	} else if (customSize) {
 		throw fail(
-			`Custom Size is set but Size is "${String(body.size)}"`,
-			'Set Size to Custom to use Custom Size, or remove Custom Size.',
+			`Size (Custom) is set but Size is "${String(body.size)}"`,
+			'Set Size to Custom to use Size (Custom), or remove Size (Custom).',
 		);
 	}
 	if (!takesResponseFormat(model)) delete body.response_format;

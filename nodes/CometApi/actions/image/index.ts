@@ -13,12 +13,13 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['image'] } },
+		// The main action first: n8n lists actions in this order.
 		options: [
 			{
-				name: 'Chat Image',
-				value: 'chat',
-				action: 'Generate an image via chat',
-				description: 'Make images with a chat model (gpt-4o-image, Gemini image models…) and get them as binaries',
+				name: 'Generate Image',
+				value: 'generate',
+				action: 'Generate an image',
+				description: 'Create images from a text prompt (gpt-image-1, dall-e-3, Seedream, Flux…)',
 			},
 			{
 				name: 'Edit Image',
@@ -27,10 +28,11 @@ export const description: INodeProperties[] = [
 				description: 'Change one or more input images from a prompt, optionally within a mask',
 			},
 			{
-				name: 'Generate Image',
-				value: 'generate',
-				action: 'Generate an image',
-				description: 'Create images from a text prompt',
+				name: 'Generate with Chat Model',
+				value: 'chat',
+				action: 'Generate or edit an image with a chat model',
+				description:
+					'Ask a chat image model (gpt-4o-image, Gemini image models…) for an image, with optional input images; the images in its reply become binaries',
 			},
 		],
 		default: 'generate',
