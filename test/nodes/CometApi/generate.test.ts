@@ -149,7 +149,7 @@ describe('Generate Image', () => {
 	it('Size (Custom) is sent as the size when Size is Custom and ignored otherwise', async () => {
 		await generate({ options: { size: 'custom', customSize: ' 2048x2048 ' } });
 		await generate({ options: { size: '1536x1024', customSize: '2048x2048' } });
-		expect(generations().map((r) => r.json.size)).toEqual(['2048x2048', '1536x1024']);
+		expect(generations().map((r) => r.json?.size)).toEqual(['2048x2048', '1536x1024']);
 	});
 
 	it('never sends response_format to gpt-image-* models (the API would refuse it)', async () => {
