@@ -53,7 +53,8 @@ export interface Workflow {
 	id: string;
 	name: string;
 	nodes: WorkflowNode[];
-	connections: Record<string, { main: Array<Array<{ node: string; type: string; index: number }>> }>;
+	/** By source node, then connection type (main, ai_tool, ai_languageModel…). */
+	connections: Record<string, Record<string, Array<Array<{ node: string; type: string; index: number }>>>>;
 	[key: string]: unknown;
 }
 
