@@ -178,6 +178,11 @@ export class N8nInstance {
 					}),
 			};
 			return await use(session);
+		} catch (error) {
+			// what the server printed is the only clue when it drops a connection or dies mid-test
+			const tail = server.output().split('\n').slice(-60).join('\n');
+			if (error instanceof Error) error.message += `\n--- n8n ${this.n8n.release.version} output (last lines) ---\n${tail}`;
+			throw error;
 		} finally {
 			await server.stop();
 		}
