@@ -1,7 +1,7 @@
 import { NodeHelpers } from 'n8n-workflow';
 
 import { CometApi } from '../../credentials/CometApi.credentials';
-import { getBaseUrl } from '../../nodes/CometApi/transport';
+import { getBaseUrls } from '../../nodes/CometApi/transport';
 import { API_KEY } from '../helpers/fake-cometapi';
 import { loadOptionsContext, resolveCredentialExpression, runCometApi } from '../helpers/harness';
 import { useFakeCometApi } from '../helpers/setup';
@@ -85,7 +85,7 @@ describe('CometAPI credential', () => {
 		['an empty Base URL', { baseUrl: '  ' }],
 	])('the node falls back to the default Base URL for %s', async (_case, stored) => {
 		const context = loadOptionsContext({ parameters: {}, credentials: { apiKey: API_KEY, ...stored } });
-		await expect(getBaseUrl.call(context)).resolves.toBe('https://api.cometapi.com/v1');
+		await expect(getBaseUrls.call(context)).resolves.toEqual({ api: 'https://api.cometapi.com/v1', host: 'https://api.cometapi.com' });
 	});
 
 	it('the node works with a Base URL that ends in a slash', async () => {

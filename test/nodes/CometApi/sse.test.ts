@@ -1,4 +1,5 @@
-import { ChatStreamAccumulator, SseDecoder, type SseEvent } from '../../../nodes/CometApi/helpers/sse';
+import { ChatStreamAccumulator } from '../../../nodes/CometApi/helpers/chat-stream';
+import { SseDecoder, type SseEvent } from '../../../nodes/CometApi/transport';
 import { sseText, streamChunks } from '../../helpers/fake-chat';
 import { makePng } from '../../helpers/images';
 
