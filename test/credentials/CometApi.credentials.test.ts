@@ -1,9 +1,8 @@
 import { NodeHelpers } from 'n8n-workflow';
 
 import { CometApi } from '../../credentials/CometApi.credentials';
-import { getBaseUrl } from '../../nodes/CometApi/transport';
 import { API_KEY } from '../helpers/fake-cometapi';
-import { loadOptionsContext, resolveCredentialExpression, runCometApi } from '../helpers/harness';
+import { loadOptionsContext, resolveCredentialExpression } from '../helpers/harness';
 import { useFakeCometApi } from '../helpers/setup';
 
 const api = useFakeCometApi();
@@ -78,32 +77,5 @@ describe('CometAPI credential', () => {
 			...stored,
 		});
 		expect(resolved).toBe('https://api.cometapi.com/v1');
-	});
-
-	it.each([
-		['no Base URL at all', {}],
-		['an empty Base URL', { baseUrl: '  ' }],
-	])('the node falls back to the default Base URL for %s', async (_case, stored) => {
-		const context = loadOptionsContext({ parameters: {}, credentials: { apiKey: API_KEY, ...stored } });
-		await expect(getBaseUrl.call(context)).resolves.toBe('https://api.cometapi.com/v1');
-	});
-
-	it('the node works with a Base URL that ends in a slash', async () => {
-		const { error, output } = await runCometApi({
-			parameters: { resource: 'image', operation: 'generate', prompt: 'a kite' },
-			credentials: { apiKey: API_KEY, baseUrl: `${api.baseUrl}/` },
-		});
-		expect(error).toBeUndefined();
-		expect(output).toHaveLength(1);
-		expect(api.requests.map((r) => r.path)).toEqual(['/v1/images/generations']);
-	});
-
-	it('a Base URL that is not http(s) is refused before any request', async () => {
-		const { error } = await runCometApi({
-			parameters: { resource: 'image', operation: 'generate', prompt: 'a kite' },
-			credentials: { apiKey: API_KEY, baseUrl: 'ftp://api.cometapi.com/v1' },
-		});
-		expect(error!.message).toBe('The Base URL "ftp://api.cometapi.com/v1" in the CometAPI credential is not an http(s) URL');
-		expect(api.requests).toHaveLength(0);
 	});
 });

@@ -1,8 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import type { OutputMode, OutputSettings } from '../helpers/binary-output';
 import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_SECONDS } from '../transport';
+
+/*
+ * The parameters every operation shares, as the panel shows them. They are read in parameters.ts.
+ */
 
 export const DEFAULT_MAX_CONCURRENCY = 8;
 
@@ -40,18 +42,6 @@ export function modelProperty(defaultModel: string, searchListMethod: string): I
 	};
 }
 
-export function readModel(this: IExecuteFunctions, itemIndex: number): string {
-	const value = this.getNodeParameter('modelId', itemIndex, '', { extractValue: true });
-	const model = typeof value === 'string' ? value.trim() : '';
-	if (!model) {
-		throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: the Model is empty`, {
-			itemIndex,
-			description: 'Pick a model from the list or enter a model ID, e.g. gpt-image-1.',
-		});
-	}
-	return model;
-}
-
 export function promptProperty(description: string, placeholder: string, hint: string): INodeProperties {
 	return {
 		displayName: 'Prompt',
@@ -66,20 +56,18 @@ export function promptProperty(description: string, placeholder: string, hint: s
 	};
 }
 
-export function readPrompt(this: IExecuteFunctions, itemIndex: number): string {
-	const value = this.getNodeParameter('prompt', itemIndex, '');
-	const prompt = typeof value === 'string' ? value : String(value ?? '');
-	if (prompt.trim() === '') {
-		throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: the Prompt is empty`, {
-			itemIndex,
-			description:
-				'Describe the image you want in the Prompt field. If it is an expression, check that it resolves to text for this item.',
-		});
-	}
-	return prompt;
-}
+export const ADDITIONAL_FIELDS_LABEL = 'Additional Body Fields (JSON)';
 
-/** Options every operation shares: where the images go, how they are grouped, and the timeout. */
+/** Options every operation shares: extra body fields, where the images go, how they are grouped, the timeout. */
+export const additionalBodyFieldsOption: INodeProperties = {
+	displayName: ADDITIONAL_FIELDS_LABEL,
+	name: 'additionalBodyFields',
+	type: 'json',
+	default: '{}',
+	description:
+		'A JSON object merged into the request body as is, for model-specific fields (e.g. {"watermark": false, "guidance_scale": 5} for Seedream). Its keys win over the options above.',
+};
+
 export const binaryOutputOption: INodeProperties = {
 	displayName: 'Put Output in Field',
 	name: 'binaryPropertyOutput',
@@ -117,28 +105,6 @@ export const timeoutOption: INodeProperties = {
 	description: 'How long to wait for CometAPI to answer one request. Image models often take a minute or more.',
 };
 
-export function readOutputSettings(
-	this: IExecuteFunctions,
-	options: IDataObject,
-	itemIndex: number,
-	requestedFormat?: string,
-): OutputSettings {
-	const name = typeof options.binaryPropertyOutput === 'string' ? options.binaryPropertyOutput.trim() : 'data';
-	if (options.binaryPropertyOutput !== undefined && name === '') {
-		throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: Put Output in Field is empty`, {
-			itemIndex,
-			description: 'Enter the name of the binary field for the images, e.g. data.',
-		});
-	}
-	const mode: OutputMode = options.outputMode === 'allInOne' ? 'allInOne' : 'itemPerImage';
-	return { binaryPropertyName: name || 'data', mode, requestedFormat };
-}
-
-export function readTimeout(options: IDataObject): number {
-	const value = Number(options.timeout);
-	return Number.isFinite(value) && value > 0 ? value : DEFAULT_TIMEOUT_SECONDS;
-}
-
 export const maxRetriesOption: INodeProperties = {
 	displayName: 'Max Retries',
 	name: 'maxRetries',
@@ -160,23 +126,7 @@ export const maxConcurrencyOption: INodeProperties = {
 	hint: 'Applies to the whole run: it is read once, from the first item, so an expression here sees only item 0',
 };
 
-/** Per-request settings every operation passes to the transport. */
-export function readRequestSettings(options: IDataObject): { timeoutSeconds: number; maxRetries: number } {
-	const retries = Number(options.maxRetries);
-	return {
-		timeoutSeconds: readTimeout(options),
-		maxRetries: Number.isFinite(retries) && retries >= 0 ? Math.floor(retries) : DEFAULT_MAX_RETRIES,
-	};
-}
-
-/** Max Concurrent Requests applies to the whole node run, so it is read from the first item. */
-export function readMaxConcurrency(this: IExecuteFunctions): number {
-	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const value = Number(options.maxConcurrency);
-	return Number.isFinite(value) && value >= 1 ? Math.floor(value) : DEFAULT_MAX_CONCURRENCY;
-}
-
-/** An operation's Options collection; list the options sorted by display name, as n8n shows them. */
+/** An operation's Options collection, its options sorted by display name as n8n lists them. */
 export function optionsCollection(options: INodeProperties[]): INodeProperties {
 	return {
 		displayName: 'Options',
@@ -184,6 +134,15 @@ export function optionsCollection(options: INodeProperties[]): INodeProperties {
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options,
+		options: [...options].sort((a, b) => a.displayName.localeCompare(b.displayName, 'en')),
 	};
 }
+
+/** The options of every operation about the run and where its images go. */
+export const commonOptions: INodeProperties[] = [
+	binaryOutputOption,
+	maxConcurrencyOption,
+	maxRetriesOption,
+	outputModeOption,
+	timeoutOption,
+];

@@ -1,14 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { AdaptiveLimiter, ItemSlots, setItemSlots, setRequestLimiter } from '../transport/limiter';
-import { readMaxConcurrency } from './common.description';
 import * as image from './image';
+import { createRunContext, type OperationExecute } from './run-context';
 
-type OperationExecute = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
-
-const operations: Record<string, Record<string, { execute: OperationExecute }>> = {
-	image: { generate: image.generate, edit: image.edit, chat: image.chat },
+/** Every resource of the node (see README, Development) with its operations, by parameter value. */
+const resources: Record<string, Record<string, { execute: OperationExecute }>> = {
+	image: image.operations,
 };
 
 /** Keeps n8n's own errors as they are (with the item index); wraps anything else. */
@@ -38,7 +36,8 @@ function errorJson(error: NodeApiError | NodeOperationError, itemIndex: number):
 }
 
 /**
- * The item loop. Items run with bounded parallelism (Max Concurrent Requests; the transport adapts
+ * The item loop. Dispatches by resource, then operation; makes the run context every item of the
+ * run shares. Items run with bounded parallelism (Max Concurrent Requests; the transport adapts
  * the number of requests in flight to the API's 429s); outputs keep the input order and pairing.
  * With continueOnFail each failed item gives an error item; without it the first failure stops new
  * items from starting and is the error the node throws.
@@ -47,18 +46,13 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const handler = operations[resource]?.[operation];
+	const handler = resources[resource]?.[operation];
 	if (!handler) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	}
 
-	const maxConcurrency = readMaxConcurrency.call(this);
-	setRequestLimiter(this, new AdaptiveLimiter(maxConcurrency));
-	// Up to maxConcurrency items hold their inputs and requests at once; as many more may be storing
-	// the images of a request already answered, so uploads never wait for that.
-	const slots = new ItemSlots(maxConcurrency);
-	setItemSlots(this, slots);
-	const signal = this.getExecutionCancelSignal();
+	const run = createRunContext.call(this);
+	const { slots, signal } = run;
 	const results: Array<INodeExecutionData[] | undefined> = new Array(items.length);
 	let nextIndex = 0;
 	let firstError: NodeApiError | NodeOperationError | undefined;
@@ -71,7 +65,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			try {
 				// An item that waited for its slot does not start once the run has failed or was cancelled.
 				if (stopped()) continue;
-				results[itemIndex] = await handler.execute.call(this, itemIndex);
+				results[itemIndex] = await handler.execute.call(this, itemIndex, run);
 			} catch (error) {
 				const nodeError = asNodeError(this, error, itemIndex);
 				if (this.continueOnFail()) {
@@ -84,7 +78,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			}
 		}
 	};
-	await Promise.all(Array.from({ length: Math.min(2 * maxConcurrency, items.length) }, worker));
+	await Promise.all(Array.from({ length: Math.min(2 * run.maxConcurrency, items.length) }, worker));
 
 	if (firstError) throw firstError;
 	if (signal?.aborted && results.some((result) => result === undefined)) {

@@ -1,45 +1,39 @@
-import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions, NodeOperationError } from 'n8n-workflow';
 
+import { readImageSize, type ImageSize } from './image-size';
 import { detectImageType } from './image-type';
+import { itemError } from './item-error';
+
+/*
+ * Input images, read once through n8n's binary helpers (so every binary data mode works) into
+ * Blobs, and checked before anything is sent. One reader for every operation: a Blob goes into a
+ * multipart upload (the platform FormData takes only Blobs) or becomes a base64 data URL.
+ *
+ * Memory: `new Blob([buffer])` COPIES the bytes (Node moves them into storage the Blob owns), and
+ * FormData only takes Blobs, so a file read as one Buffer would briefly exist twice. To keep each
+ * input in memory once:
+ * - filesystem / S3 / database binary mode (the binary has an id): the file is read with
+ *   getBinaryStream in chunks; each chunk is copied into a small Blob and dropped, and the small
+ *   Blobs are joined with `new Blob(parts)`, which references them without copying. The whole file
+ *   never exists as a Buffer.
+ * - in-memory binary mode: the bytes already sit in the item as base64, so getBinaryDataBuffer is the
+ *   only way to them; the decoded Buffer is copied into a Blob once and not kept, so only the Blob
+ *   stays alive until the request is sent.
+ * Wrapping a Blob in another Blob (to set its type, or by FormData to set a file name) references
+ * it without copying. Blobs can be read again, so a retried request re-sends the same form.
+ */
 
 /** The largest input image CometAPI's upstreams take (OpenAI: 50 MB per image). */
 export const MAX_INPUT_IMAGE_BYTES = 50 * 1024 * 1024;
 
-/** An input image read from an item's binary property. */
-export interface InputImage {
-	property: string;
-	data: Buffer;
-	/** A real image content type: sniffed from the bytes, or the binary's own image/* type. */
-	mimeType: string;
-	fileName: string;
-}
-
-/** Splits "data, photo ,mask" into ["data", "photo", "mask"]. */
-export function parsePropertyNames(value: unknown): string[] {
-	return String(value ?? '')
-		.split(',')
-		.map((name) => name.trim())
-		.filter((name) => name !== '');
-}
-
-function inputError(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	message: string,
-	description: string,
-): NodeOperationError {
-	return new NodeOperationError(context.getNode(), `Item ${itemIndex}: ${message}`, { itemIndex, description });
-}
-
-export function imageTooLarge(
+function imageTooLarge(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	property: string,
 	bytes: number,
 ): NodeOperationError {
-	return inputError(
-		context,
+	return itemError(
+		context.getNode(),
 		itemIndex,
 		`the file in "${property}" is ${(bytes / 1024 / 1024).toFixed(1)} MB, more than the 50 MB an input image may have`,
 		'Resize or compress the image first (e.g. with the Edit Image node).',
@@ -50,7 +44,7 @@ export function imageTooLarge(
  * The metadata of an item's binary property, checked before its bytes are read: present (else the
  * error lists the properties the item has) and not declared larger than 50 MB.
  */
-export function inputBinaryMeta(
+function inputBinaryMeta(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	property: string,
@@ -60,8 +54,8 @@ export function inputBinaryMeta(
 	const meta = binaries[property];
 	if (!meta) {
 		const present = Object.keys(binaries);
-		throw inputError(
-			this,
+		throw itemError(
+			this.getNode(),
 			itemIndex,
 			`the input item has no binary property "${property}" (${fieldLabel})`,
 			present.length > 0
@@ -79,7 +73,7 @@ export function inputBinaryMeta(
  * Checks the bytes of an input image: not empty, not over 50 MB, and an image. `head` holds at least
  * the file's first bytes. Returns a real image content type and a file name for the upload.
  */
-export function checkImageBytes(
+function checkImageBytes(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	property: string,
@@ -88,7 +82,7 @@ export function checkImageBytes(
 	head: Buffer,
 ): { mimeType: string; fileName: string } {
 	if (byteLength === 0) {
-		throw inputError(this, itemIndex, `the file in "${property}" is empty`, 'Check the node that produced the file.');
+		throw itemError(this.getNode(), itemIndex, `the file in "${property}" is empty`, 'Check the node that produced the file.');
 	}
 	if (byteLength > MAX_INPUT_IMAGE_BYTES) throw imageTooLarge(this, itemIndex, property, byteLength);
 
@@ -96,8 +90,8 @@ export function checkImageBytes(
 	const declared = (meta.mimeType ?? '').toLowerCase();
 	const mimeType = sniffed?.mimeType ?? (declared.startsWith('image/') ? declared : undefined);
 	if (!mimeType) {
-		throw inputError(
-			this,
+		throw itemError(
+			this.getNode(),
 			itemIndex,
 			`the file in "${property}" is not an image (${meta.fileName ?? 'no file name'}, ${meta.mimeType || 'no MIME type'})`,
 			'Send a PNG, JPEG, WEBP or GIF image.',
@@ -108,18 +102,67 @@ export function checkImageBytes(
 	return { mimeType, fileName };
 }
 
+const CHUNK_BYTES = 256 * 1024;
 /**
- * Reads one input image through n8n's binary helpers (so every binary data mode works), once, and
- * checks it before anything is sent: present, not empty, not over 50 MB, and an image.
+ * How much of a file's start is read to find its type and pixel size. PNG, WEBP and GIF keep both
+ * in their first 30 bytes; a JPEG frame header may follow large metadata segments (EXIF, ICC).
  */
-export async function readInputImage(
+const HEAD_BYTES = 1024 * 1024;
+
+/** An input image ready for a multipart upload. */
+export interface InputBlob {
+	property: string;
+	/** The file's bytes, typed with its real image content type. */
+	blob: Blob;
+	mimeType: string;
+	fileName: string;
+	/** Pixel size read from the headers, when it could be read. */
+	size?: ImageSize;
+}
+
+type ChunkStream = AsyncIterable<Uint8Array> & { destroy?: (error?: Error) => void };
+
+async function streamToBlob(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	property: string,
+	binaryDataId: string,
+): Promise<Blob> {
+	const stream = (await context.helpers.getBinaryStream(binaryDataId, CHUNK_BYTES)) as unknown as ChunkStream;
+	const parts: Blob[] = [];
+	let bytes = 0;
+	for await (const chunk of stream) {
+		bytes += chunk.length;
+		if (bytes > MAX_INPUT_IMAGE_BYTES) {
+			stream.destroy?.();
+			throw imageTooLarge(context, itemIndex, property, bytes);
+		}
+		parts.push(new Blob([chunk]));
+	}
+	return new Blob(parts);
+}
+
+/**
+ * Reads one input image through n8n's binary helpers, once, into a Blob, and checks it before
+ * anything is sent: present, not empty, not over 50 MB, and an image.
+ */
+export async function readInputBlob(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	property: string,
 	fieldLabel: string,
-): Promise<InputImage> {
+): Promise<InputBlob> {
 	const meta = inputBinaryMeta.call(this, itemIndex, property, fieldLabel);
-	const data = await this.helpers.getBinaryDataBuffer(itemIndex, property);
-	const { mimeType, fileName } = checkImageBytes.call(this, itemIndex, property, meta, data.length, data);
-	return { property, data, mimeType, fileName };
+	const raw = meta.id
+		? await streamToBlob(this, itemIndex, property, meta.id)
+		: new Blob([await this.helpers.getBinaryDataBuffer(itemIndex, property)]);
+	const head = Buffer.from(await raw.slice(0, HEAD_BYTES).arrayBuffer());
+	const { mimeType, fileName } = checkImageBytes.call(this, itemIndex, property, meta, raw.size, head);
+	return {
+		property,
+		blob: new Blob([raw], { type: mimeType }),
+		mimeType,
+		fileName,
+		size: readImageSize(head),
+	};
 }

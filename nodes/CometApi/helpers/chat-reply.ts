@@ -47,7 +47,8 @@ const BARE_URL = /https?:\/\/[^\s<>()[\]{}"'`]+/gi;
 const MARKDOWN_DATA_LINK = /!?\[[^\]\n]{0,2000}\]\(\s*<?data:[^)]*\)/gi;
 const ANY_DATA_URI = /data:[a-z0-9.+-]+\/[a-z0-9.+-]+(?:;[a-z0-9.+-]+=[^;,\s)]*)*;base64,[A-Za-z0-9+/=_-]*/gi;
 
-function asRecord(value: unknown): Record<string, unknown> | undefined {
+/** The value as an object's fields, or undefined when it is not an object. */
+export function asRecord(value: unknown): Record<string, unknown> | undefined {
 	return value && typeof value === 'object' && !Array.isArray(value)
 		? (value as Record<string, unknown>)
 		: undefined;

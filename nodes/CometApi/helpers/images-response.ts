@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { downloadImage } from '../transport';
+import { downloadImage, type DownloadOptions } from '../transport';
 import { decodeBase64 } from './base64';
 import type { ImageResult } from './binary-output';
 import { detectImageType } from './image-type';
@@ -10,6 +10,8 @@ export interface CollectOptions {
 	itemIndex: number;
 	downloadUrls: boolean;
 	timeoutSeconds: number;
+	/** The execution's cancel signal, for downloads. */
+	signal?: AbortSignal;
 }
 
 /**
@@ -83,7 +85,7 @@ export async function downloadResultImage(
 	this: IExecuteFunctions,
 	url: string,
 	index: number,
-	options: { itemIndex: number; timeoutSeconds: number; maxBytes?: number },
+	options: DownloadOptions,
 ): Promise<ImageResult> {
 	const download = await downloadImage.call(this, url, options);
 	if (!detectImageType(download.data) && !/^image\//i.test(download.contentType ?? '')) {

@@ -1,29 +1,30 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { parsePropertyNames, readInputImage } from '../../helpers/binary-input';
+import { readInputBlob } from '../../helpers/binary-input';
 import { toOutputItems, type ImageResult } from '../../helpers/binary-output';
-import { parseAdditionalFields } from '../../helpers/body-fields';
 import { parseChatReply, type FoundImage } from '../../helpers/chat-reply';
+import { hasApiError, readChatStream, replyError } from '../../helpers/chat-stream';
 import { decodeResultImage, downloadResultImage } from '../../helpers/images-response';
-import { hasApiError, readChatStream, replyError } from '../../helpers/sse';
 import { apiStreamRequest, DEFAULT_MAX_DOWNLOAD_MB } from '../../transport';
 import {
+	additionalBodyFieldsOption,
 	BINARY_FIELDS_HINT,
-	binaryOutputOption,
-	maxConcurrencyOption,
-	maxRetriesOption,
+	commonOptions,
 	modelProperty,
 	optionsCollection,
-	outputModeOption,
 	promptProperty,
+} from '../common.description';
+import {
+	parseAdditionalFields,
+	parsePropertyNames,
 	readModel,
+	readOptions,
 	readOutputSettings,
 	readPrompt,
 	readRequestSettings,
-	timeoutOption,
-} from '../common.description';
-import { additionalBodyFieldsOption } from './image-options.description';
+} from '../parameters';
+import type { RunContext } from '../run-context';
 
 const INPUT_IMAGES_LABEL = 'Input Image Fields';
 
@@ -45,6 +46,7 @@ const properties: INodeProperties[] = [
 		hint: BINARY_FIELDS_HINT,
 	},
 	optionsCollection([
+		...commonOptions,
 		{
 			...additionalBodyFieldsOption,
 			description:
@@ -58,7 +60,6 @@ const properties: INodeProperties[] = [
 			description:
 				'Whether a reply without an image stops the item with an error that quotes the model’s text. Off: the item is output with the text alone.',
 		},
-		maxConcurrencyOption,
 		{
 			displayName: 'Max Download Size (MB)',
 			name: 'maxDownloadSize',
@@ -67,9 +68,6 @@ const properties: INodeProperties[] = [
 			typeOptions: { minValue: 1 },
 			description: 'The largest image the node downloads from a URL in the reply',
 		},
-		maxRetriesOption,
-		outputModeOption,
-		binaryOutputOption,
 		{
 			displayName: 'Stream',
 			name: 'stream',
@@ -86,7 +84,6 @@ const properties: INodeProperties[] = [
 			default: '',
 			description: 'Instructions sent before the prompt as the system message',
 		},
-		timeoutOption,
 	]),
 ];
 
@@ -98,11 +95,9 @@ async function userMessage(this: IExecuteFunctions, itemIndex: number, prompt: s
 	if (names.length === 0) return { role: 'user', content: prompt };
 	const content: IDataObject[] = [{ type: 'text', text: prompt }];
 	for (const name of names) {
-		const image = await readInputImage.call(this, itemIndex, name, INPUT_IMAGES_LABEL);
-		content.push({
-			type: 'image_url',
-			image_url: { url: `data:${image.mimeType};base64,${image.data.toString('base64')}` },
-		});
+		const image = await readInputBlob.call(this, itemIndex, name, INPUT_IMAGES_LABEL);
+		const base64 = Buffer.from(await image.blob.arrayBuffer()).toString('base64');
+		content.push({ type: 'image_url', image_url: { url: `data:${image.mimeType};base64,${base64}` } });
 	}
 	return { role: 'user', content };
 }
@@ -120,11 +115,15 @@ function quote(text: string, length = 300): string {
 }
 
 /** Chat Image: POST /chat/completions; every image in the reply, whatever its shape, becomes a binary. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	run: RunContext,
+): Promise<INodeExecutionData[]> {
 	const node = this.getNode();
 	const model = readModel.call(this, itemIndex);
 	const prompt = readPrompt.call(this, itemIndex);
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const options = readOptions.call(this, itemIndex);
 	const requestSettings = readRequestSettings(options);
 	const output = readOutputSettings.call(this, options, itemIndex);
 	const maxBytes = readMaxDownloadBytes(options);
@@ -137,16 +136,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const body: IDataObject = { model, messages, stream: options.stream !== false, ...additionalFields };
 
 	// A streamed request also takes a plain JSON answer (relays that ignore `stream`), and the other way round.
-	const reply = await apiStreamRequest.call(this, {
-		method: 'POST',
-		endpoint: '/chat/completions',
-		body,
-		...requestSettings,
-		itemIndex,
-	});
+	const reply = await apiStreamRequest.call(
+		this,
+		{ method: 'POST', endpoint: '/chat/completions', body, ...requestSettings, itemIndex },
+		run,
+	);
+	const { signal } = run;
 	const completion =
 		reply.kind === 'stream'
-			? await readChatStream.call(this, reply.events, { itemIndex, timeoutSeconds: requestSettings.timeoutSeconds })
+			? await readChatStream.call(this, reply.events, { itemIndex, timeoutSeconds: requestSettings.timeoutSeconds, signal })
 			: reply.body;
 	const choices = Array.isArray(completion.choices) ? (completion.choices as IDataObject[]) : [];
 	if (choices.length === 0) {
@@ -188,7 +186,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 
 	const images: ImageResult[] = [];
 	for (const [index, found] of parsed.images.entries()) {
-		images.push(await toImageResult.call(this, found, index, { itemIndex, maxBytes, ...requestSettings }));
+		images.push(await toImageResult.call(this, found, index, { itemIndex, maxBytes, signal, ...requestSettings }));
 	}
 	return await toOutputItems.call(this, itemIndex, images, json, output);
 }
@@ -198,7 +196,7 @@ async function toImageResult(
 	this: IExecuteFunctions,
 	found: FoundImage,
 	index: number,
-	settings: { itemIndex: number; maxBytes: number; timeoutSeconds: number },
+	settings: { itemIndex: number; maxBytes: number; timeoutSeconds: number; signal?: AbortSignal },
 ): Promise<ImageResult> {
 	const { itemIndex } = settings;
 	if (!found.inline) {

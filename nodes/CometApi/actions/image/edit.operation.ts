@@ -1,25 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import { readInputBlob, type InputBlob } from '../../helpers/binary-blob';
-import { parsePropertyNames } from '../../helpers/binary-input';
+import { readInputBlob, type InputBlob } from '../../helpers/binary-input';
+import { itemError } from '../../helpers/item-error';
 import { apiRequest } from '../../transport';
+import { BINARY_FIELDS_HINT, modelProperty, promptProperty } from '../common.description';
+import { parsePropertyNames } from '../parameters';
+import type { RunContext } from '../run-context';
 import {
-	BINARY_FIELDS_HINT,
-	binaryOutputOption,
-	maxConcurrencyOption,
-	maxRetriesOption,
-	modelProperty,
-	optionsCollection,
-	outputModeOption,
-	promptProperty,
-	timeoutOption,
-} from '../common.description';
-import {
-	additionalBodyFieldsOption,
 	backgroundOption,
-	customSizeOption,
-	downloadUrlsOption,
+	imagesOptionsCollection,
 	numberOfImagesOption,
 	outputCompressionOption,
 	outputFormatOption,
@@ -27,6 +17,7 @@ import {
 	responseFormatOption,
 	sizeOption,
 	userOption,
+	type BodyOption,
 } from './image-options.description';
 import { imagesReplyToItems, readImagesRequest } from './images-api';
 
@@ -38,18 +29,58 @@ const MASK_LABEL = 'Mask Binary Field';
 const FILE_FIELDS = ['image', 'image[]', 'mask'];
 
 /** The sizes /images/edits takes (the dall-e-3 sizes are for generation only). */
-const editSizeOption: INodeProperties = {
+const editSizeOption: BodyOption = {
 	...sizeOption,
-	options: sizeOption.options?.filter((option) => !('value' in option && String(option.value).includes('1792'))),
+	property: {
+		...sizeOption.property,
+		options: sizeOption.property.options?.filter(
+			(option) => !('value' in option && String(option.value).includes('1792')),
+		),
+	},
 };
 
 /** The qualities /images/edits takes (hd is dall-e-3, which does not edit). */
-const editQualityOption: INodeProperties = {
+const editQualityOption: BodyOption = {
 	...qualityOption,
-	options: qualityOption.options
-		?.filter((option) => !('value' in option && option.value === 'hd'))
-		.map((option) => ('value' in option && option.value === 'standard' ? { ...option, description: 'For dall-e-2' } : option)),
+	property: {
+		...qualityOption.property,
+		options: qualityOption.property.options
+			?.filter((option) => !('value' in option && option.value === 'hd'))
+			.map((option) =>
+				'value' in option && option.value === 'standard' ? { ...option, description: 'For dall-e-2' } : option,
+			),
+	},
 };
+
+/** The options /images/edits takes, each sent as its request field. */
+const bodyOptions: BodyOption[] = [
+	backgroundOption,
+	{
+		field: 'input_fidelity',
+		property: {
+			displayName: 'Input Fidelity',
+			name: 'inputFidelity',
+			type: 'options',
+			default: 'low',
+			options: [
+				{
+					name: 'High',
+					value: 'high',
+					description: 'Keep faces, logos and fine details of the input closer (more input tokens)',
+				},
+				{ name: 'Low', value: 'low' },
+			],
+			description: 'How closely the result follows the input images (gpt-image-1 and later; not gpt-image-1-mini)',
+		},
+	},
+	numberOfImagesOption,
+	outputCompressionOption,
+	outputFormatOption,
+	editQualityOption,
+	responseFormatOption,
+	editSizeOption,
+	userOption,
+];
 
 const properties: INodeProperties[] = [
 	modelProperty('gpt-image-1', 'searchEditModels'),
@@ -69,9 +100,7 @@ const properties: INodeProperties[] = [
 			'Names of the input binary fields holding the images to edit, comma-separated, up to 16 (PNG, JPEG or WEBP, each up to 50 MB). A mask applies to the first one.',
 		hint: BINARY_FIELDS_HINT,
 	},
-	// Sorted by display name, as n8n lists them.
-	optionsCollection([
-		additionalBodyFieldsOption,
+	imagesOptionsCollection(bodyOptions, [
 		{
 			displayName: 'Array Field for One Image',
 			name: 'imageArrayField',
@@ -79,23 +108,6 @@ const properties: INodeProperties[] = [
 			default: false,
 			description:
 				'Whether to send a single input image as the field image[] (as OpenAI’s SDK does) instead of image (as CometAPI’s docs show). Several images are always sent as image[].',
-		},
-		backgroundOption,
-		downloadUrlsOption,
-		{
-			displayName: 'Input Fidelity',
-			name: 'inputFidelity',
-			type: 'options',
-			default: 'low',
-			options: [
-				{
-					name: 'High',
-					value: 'high',
-					description: 'Keep faces, logos and fine details of the input closer (more input tokens)',
-				},
-				{ name: 'Low', value: 'low' },
-			],
-			description: 'How closely the result follows the input images (gpt-image-1 and later; not gpt-image-1-mini)',
 		},
 		{
 			displayName: MASK_LABEL,
@@ -106,27 +118,10 @@ const properties: INodeProperties[] = [
 			description:
 				'Name of the input binary field holding a PNG mask: its fully transparent areas are where the first image is edited. It must have the same width and height as the first image. Empty: no mask.',
 		},
-		maxConcurrencyOption,
-		maxRetriesOption,
-		numberOfImagesOption,
-		outputCompressionOption,
-		outputFormatOption,
-		outputModeOption,
-		binaryOutputOption,
-		editQualityOption,
-		responseFormatOption,
-		editSizeOption,
-		customSizeOption,
-		timeoutOption,
-		userOption,
 	]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['image'], operation: ['edit'] } }, properties);
-
-function inputError(context: IExecuteFunctions, itemIndex: number, message: string, description: string) {
-	return new NodeOperationError(context.getNode(), `Item ${itemIndex}: ${message}`, { itemIndex, description });
-}
 
 /** The binary fields to upload, checked before any of them is read. */
 function readFieldNames(
@@ -136,16 +131,16 @@ function readFieldNames(
 ): { images: string[]; mask?: string } {
 	const images = parsePropertyNames(context.getNodeParameter('imageProperties', itemIndex, 'data'));
 	if (images.length === 0) {
-		throw inputError(
-			context,
+		throw itemError(
+			context.getNode(),
 			itemIndex,
 			`${IMAGES_LABEL} is empty`,
 			'Enter the name of the binary field holding the image to edit, e.g. data.',
 		);
 	}
 	if (images.length > MAX_EDIT_IMAGES) {
-		throw inputError(
-			context,
+		throw itemError(
+			context.getNode(),
 			itemIndex,
 			`${IMAGES_LABEL} lists ${images.length} images, more than the ${MAX_EDIT_IMAGES} an edit takes`,
 			`List at most ${MAX_EDIT_IMAGES} binary fields, or split the images over several items.`,
@@ -153,8 +148,8 @@ function readFieldNames(
 	}
 	const mask = typeof options.maskProperty === 'string' ? options.maskProperty.trim() : '';
 	if (mask && images.includes(mask)) {
-		throw inputError(
-			context,
+		throw itemError(
+			context.getNode(),
 			itemIndex,
 			`the ${MASK_LABEL} "${mask}" is also an input image`,
 			'Set the mask to the binary field of a separate PNG mask. For an image whose own transparency marks the area to edit, leave the mask empty.',
@@ -166,8 +161,8 @@ function readFieldNames(
 /** A mask must be a PNG with the first image's width and height (the API refuses anything else). */
 function checkMask(context: IExecuteFunctions, itemIndex: number, mask: InputBlob, first: InputBlob): void {
 	if (mask.mimeType !== 'image/png' || !mask.size) {
-		throw inputError(
-			context,
+		throw itemError(
+			context.getNode(),
 			itemIndex,
 			`the mask in "${mask.property}" is not a PNG (${mask.mimeType})`,
 			'The mask must be a PNG whose fully transparent areas mark where to edit. Convert it to PNG first.',
@@ -175,8 +170,8 @@ function checkMask(context: IExecuteFunctions, itemIndex: number, mask: InputBlo
 	}
 	const { width, height } = mask.size;
 	if (first.size && (first.size.width !== width || first.size.height !== height)) {
-		throw inputError(
-			context,
+		throw itemError(
+			context.getNode(),
 			itemIndex,
 			`the mask in "${mask.property}" is ${width}x${height} but the first image "${first.property}" is ${first.size.width}x${first.size.height}`,
 			'The mask must have exactly the width and height of the first input image. Resize the mask first.',
@@ -194,13 +189,17 @@ function appendField(form: FormData, name: string, value: unknown): void {
  * Edit Image: POST /images/edits as multipart/form-data. Everything is checked (fields, options,
  * every file) before the request; each file part carries its file name and real image type.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const request = readImagesRequest.call(this, itemIndex);
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	run: RunContext,
+): Promise<INodeExecutionData[]> {
+	const request = readImagesRequest.call(this, itemIndex, bodyOptions);
 	const { model, prompt, fields, options } = request;
 	const fileField = FILE_FIELDS.find((name) => name in fields);
 	if (fileField) {
-		throw inputError(
-			this,
+		throw itemError(
+			this.getNode(),
 			itemIndex,
 			`Additional Body Fields (JSON) cannot set "${fileField}"`,
 			`Files are sent from binary fields: use ${IMAGES_LABEL} for images and ${MASK_LABEL} for the mask.`,
@@ -222,14 +221,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	for (const image of images) form.append(imageField, image.blob, image.fileName);
 	if (mask) form.append('mask', mask.blob, mask.fileName);
 
-	const response = await apiRequest.call(this, {
-		method: 'POST',
-		endpoint: '/images/edits',
-		body: form,
-		...request.settings,
-		itemIndex,
-	});
-	return await imagesReplyToItems.call(this, itemIndex, request, response, {
+	const response = await apiRequest.call(
+		this,
+		{ method: 'POST', endpoint: '/images/edits', body: form, ...request.settings, itemIndex },
+		run,
+	);
+	return await imagesReplyToItems.call(this, itemIndex, run, request, response, {
 		imageFields: names.images,
 		...(names.mask ? { maskField: names.mask } : {}),
 	});

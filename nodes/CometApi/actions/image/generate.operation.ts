@@ -2,21 +2,11 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { apiRequest } from '../../transport';
+import { modelProperty, promptProperty } from '../common.description';
+import type { RunContext } from '../run-context';
 import {
-	binaryOutputOption,
-	maxConcurrencyOption,
-	maxRetriesOption,
-	modelProperty,
-	optionsCollection,
-	outputModeOption,
-	promptProperty,
-	timeoutOption,
-} from '../common.description';
-import {
-	additionalBodyFieldsOption,
 	backgroundOption,
-	customSizeOption,
-	downloadUrlsOption,
+	imagesOptionsCollection,
 	numberOfImagesOption,
 	outputCompressionOption,
 	outputFormatOption,
@@ -24,24 +14,16 @@ import {
 	responseFormatOption,
 	sizeOption,
 	userOption,
+	type BodyOption,
 } from './image-options.description';
 import { imagesReplyToItems, readImagesRequest } from './images-api';
 
-const properties: INodeProperties[] = [
-	modelProperty('gpt-image-1', 'searchImageModels'),
-	promptProperty(
-		'A text description of the image to generate',
-		'e.g. A paper boat on calm water at sunrise',
-		'Length limits: gpt-image-* 32,000 characters, dall-e-3 4,000, dall-e-2 1,000; other models: see their page on CometAPI',
-	),
-	// Sorted by display name, as n8n lists them.
-	optionsCollection([
-		additionalBodyFieldsOption,
-		backgroundOption,
-		downloadUrlsOption,
-		maxConcurrencyOption,
-		maxRetriesOption,
-		{
+/** The options /images/generations takes, each sent as its request field. */
+const bodyOptions: BodyOption[] = [
+	backgroundOption,
+	{
+		field: 'moderation',
+		property: {
 			displayName: 'Moderation',
 			name: 'moderation',
 			type: 'options',
@@ -52,16 +34,16 @@ const properties: INodeProperties[] = [
 			],
 			description: 'Content moderation level (gpt-image-*)',
 		},
-		numberOfImagesOption,
-		outputCompressionOption,
-		outputFormatOption,
-		outputModeOption,
-		binaryOutputOption,
-		qualityOption,
-		responseFormatOption,
-		sizeOption,
-		customSizeOption,
-		{
+	},
+	numberOfImagesOption,
+	outputCompressionOption,
+	outputFormatOption,
+	qualityOption,
+	responseFormatOption,
+	sizeOption,
+	{
+		field: 'style',
+		property: {
 			displayName: 'Style',
 			name: 'style',
 			type: 'options',
@@ -72,9 +54,18 @@ const properties: INodeProperties[] = [
 			],
 			description: 'Style of the image (dall-e-3)',
 		},
-		timeoutOption,
-		userOption,
-	]),
+	},
+	userOption,
+];
+
+const properties: INodeProperties[] = [
+	modelProperty('gpt-image-1', 'searchImageModels'),
+	promptProperty(
+		'A text description of the image to generate',
+		'e.g. A paper boat on calm water at sunrise',
+		'Length limits: gpt-image-* 32,000 characters, dall-e-3 4,000, dall-e-2 1,000; other models: see their page on CometAPI',
+	),
+	imagesOptionsCollection(bodyOptions),
 ];
 
 export const description = updateDisplayOptions(
@@ -83,15 +74,17 @@ export const description = updateDisplayOptions(
 );
 
 /** Generate Image: POST /images/generations with a JSON body; every image becomes a binary. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const request = readImagesRequest.call(this, itemIndex);
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	run: RunContext,
+): Promise<INodeExecutionData[]> {
+	const request = readImagesRequest.call(this, itemIndex, bodyOptions);
 	const { model, prompt, fields } = request;
-	const response = await apiRequest.call(this, {
-		method: 'POST',
-		endpoint: '/images/generations',
-		body: { model, prompt, ...fields },
-		...request.settings,
-		itemIndex,
-	});
-	return await imagesReplyToItems.call(this, itemIndex, request, response);
+	const response = await apiRequest.call(
+		this,
+		{ method: 'POST', endpoint: '/images/generations', body: { model, prompt, ...fields }, ...request.settings, itemIndex },
+		run,
+	);
+	return await imagesReplyToItems.call(this, itemIndex, run, request, response);
 }

@@ -1,9 +1,18 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 
 import { toOutputItems, type OutputSettings } from '../../helpers/binary-output';
 import { collectImages } from '../../helpers/images-response';
-import { readModel, readOutputSettings, readPrompt, readRequestSettings } from '../common.description';
-import { buildImageBody } from './image-options.description';
+import { itemError } from '../../helpers/item-error';
+import {
+	parseAdditionalFields,
+	readModel,
+	readOptions,
+	readOutputSettings,
+	readPrompt,
+	readRequestSettings,
+} from '../parameters';
+import type { RunContext } from '../run-context';
+import type { BodyOption } from './image-options.description';
 
 /*
  * What the Images API operations (Generate Image, Edit Image) share around their request: reading
@@ -21,11 +30,69 @@ export interface ImagesRequest {
 	output: OutputSettings;
 }
 
-export function readImagesRequest(this: IExecuteFunctions, itemIndex: number): ImagesRequest {
+/** gpt-image-* models reject response_format (they always answer in base64). */
+export function takesResponseFormat(model: string): boolean {
+	return !/^gpt-image/i.test(model);
+}
+
+/**
+ * The API fields for the options the user set, from the operation's BodyOptions, checked before any
+ * request: combinations the API would refuse are reported with the item and the option to change.
+ */
+export function buildImageBody(
+	node: INode,
+	options: IDataObject,
+	bodyOptions: BodyOption[],
+	model: string,
+	itemIndex: number,
+): IDataObject {
+	const fail = (message: string, description: string) => itemError(node, itemIndex, message, description);
+
+	const format = typeof options.outputFormat === 'string' ? options.outputFormat : undefined;
+	if (options.background === 'transparent' && format === 'jpeg') {
+		throw fail(
+			'Background "Transparent" cannot be used with Output Format "JPEG"',
+			'JPEG has no transparency: set Output Format to PNG or WEBP, or choose another Background.',
+		);
+	}
+	if (options.outputCompression !== undefined && (format === undefined || format === 'png')) {
+		throw fail(
+			'Output Compression works only with Output Format "JPEG" or "WEBP"',
+			'Set Output Format to JPEG or WEBP, or remove the Output Compression option.',
+		);
+	}
+
+	const body: IDataObject = {};
+	for (const { property, field } of bodyOptions) {
+		const value = options[property.name];
+		if (value === undefined || value === '') continue;
+		body[field] = value;
+	}
+	const customSize = typeof options.customSize === 'string' ? options.customSize.trim() : '';
+	if (body.size === 'custom' || (body.size === undefined && customSize)) {
+		if (!customSize) {
+			throw fail('Size is "Custom" but Size (Custom) is empty', 'Enter a size in Size (Custom), e.g. 2048x2048.');
+		}
+		body.size = customSize;
+	} else if (customSize) {
+		throw fail(
+			`Size (Custom) is set but Size is "${String(body.size)}"`,
+			'Set Size to Custom to use Size (Custom), or remove Size (Custom).',
+		);
+	}
+	if (!takesResponseFormat(model)) delete body.response_format;
+	return { ...body, ...parseAdditionalFields(node, options.additionalBodyFields, itemIndex) };
+}
+
+export function readImagesRequest(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	bodyOptions: BodyOption[],
+): ImagesRequest {
 	const model = readModel.call(this, itemIndex);
 	const prompt = readPrompt.call(this, itemIndex);
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const fields = buildImageBody(this.getNode(), options, model, itemIndex);
+	const options = readOptions.call(this, itemIndex);
+	const fields = buildImageBody(this.getNode(), options, bodyOptions, model, itemIndex);
 	return {
 		model,
 		prompt,
@@ -44,6 +111,7 @@ export function readImagesRequest(this: IExecuteFunctions, itemIndex: number): I
 export async function imagesReplyToItems(
 	this: IExecuteFunctions,
 	itemIndex: number,
+	run: RunContext,
 	request: ImagesRequest,
 	response: IDataObject,
 	extra: IDataObject = {},
@@ -52,6 +120,7 @@ export async function imagesReplyToItems(
 		itemIndex,
 		downloadUrls: request.options.downloadUrls !== false,
 		timeoutSeconds: request.settings.timeoutSeconds,
+		signal: run.signal,
 	});
 	const json: IDataObject = {
 		model: typeof response.model === 'string' ? response.model : request.model,

@@ -4,7 +4,8 @@ import * as chat from './chat.operation';
 import * as edit from './edit.operation';
 import * as generate from './generate.operation';
 
-export { chat, edit, generate };
+/** The operations of the resource, by the value of the Operation parameter (saved in workflows). */
+export const operations = { generate, edit, chat };
 
 export const description: INodeProperties[] = [
 	{

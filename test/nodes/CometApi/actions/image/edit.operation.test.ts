@@ -1,12 +1,9 @@
-import type { INodeProperties } from 'n8n-workflow';
-
-import { CometApi } from '../../../nodes/CometApi/CometApi.node';
-import { runEditChain } from '../../helpers/edit-chain';
-import { API_KEY } from '../../helpers/fake-cometapi';
-import { parseMultipart, type Multipart } from '../../helpers/fake-edits';
-import { binaryBuffer, model, runCometApi, type InputBinary, type InputItem, type RunOptions } from '../../helpers/harness';
-import { makeJpeg, makePng, makeWebp } from '../../helpers/images';
-import { useFakeCometApi } from '../../helpers/setup';
+import { runEditChain } from '../../../../helpers/edit-chain';
+import { API_KEY } from '../../../../helpers/fake-cometapi';
+import { parseMultipart, type Multipart } from '../../../../helpers/fake-edits';
+import { binaryBuffer, model, runCometApi, type InputBinary, type InputItem, type RunOptions } from '../../../../helpers/harness';
+import { makeJpeg, makePng, makeWebp } from '../../../../helpers/images';
+import { useFakeCometApi } from '../../../../helpers/setup';
 
 const api = useFakeCometApi();
 
@@ -196,97 +193,6 @@ describe('Edit Image', () => {
 		expect(edits()).toHaveLength(1);
 		expect(error!.message).toMatch(/^Unknown parameter: 'watermark'\./);
 		expect(error!.httpCode).toBe('400');
-	});
-});
-
-describe('Edit Image: the node description', () => {
-	const node = new CometApi();
-	const editProperties = node.description.properties.filter((p) =>
-		p.displayOptions?.show?.operation?.includes('edit'),
-	);
-	const collection = (editProperties.find((p) => p.name === 'options')?.options ?? []) as INodeProperties[];
-
-	/*
-	 * Every option of Edit Image, the value the test sets through the node's parameters, and the
-	 * multipart text field it must arrive as (none: not a text field; its effect is checked below).
-	 */
-	const EDIT_OPTIONS: Record<string, { value: unknown; field?: string; sent?: string }> = {
-		additionalBodyFields: { value: '{"watermark": false, "guidance_scale": 5.5}', field: 'watermark', sent: 'false' },
-		background: { value: 'transparent', field: 'background', sent: 'transparent' },
-		binaryPropertyOutput: { value: 'edited' },
-		customSize: { value: '2048x2048', field: 'size', sent: '2048x2048' },
-		downloadUrls: { value: true },
-		imageArrayField: { value: true },
-		inputFidelity: { value: 'high', field: 'input_fidelity', sent: 'high' },
-		maskProperty: { value: 'mask' },
-		maxConcurrency: { value: 2 },
-		maxRetries: { value: 0 },
-		n: { value: 2, field: 'n', sent: '2' },
-		outputCompression: { value: 70, field: 'output_compression', sent: '70' },
-		outputFormat: { value: 'webp', field: 'output_format', sent: 'webp' },
-		outputMode: { value: 'allInOne' },
-		quality: { value: 'high', field: 'quality', sent: 'high' },
-		responseFormat: { value: 'b64_json', field: 'response_format', sent: 'b64_json' },
-		size: { value: 'custom' },
-		timeout: { value: 120 },
-		user: { value: 'user-42', field: 'user', sent: 'user-42' },
-	};
-
-	it('every Edit Image option is covered by the body test below', () => {
-		expect(collection.map((o) => o.name).sort()).toEqual(Object.keys(EDIT_OPTIONS).sort());
-	});
-
-	it('every option set through the node arrives with its API name and value', async () => {
-		const options = Object.fromEntries(Object.entries(EDIT_OPTIONS).map(([name, o]) => [name, o.value]));
-		const { error, output } = await edit(
-			{ modelId: model('doubao-seededit-3-0-i2i-250628', 'id'), options },
-			{ input: [{ binary: { data: photo, mask } }] },
-		);
-		expect(error).toBeUndefined();
-		const form = await sentForm();
-		const expected: Record<string, string> = {
-			model: 'doubao-seededit-3-0-i2i-250628',
-			prompt: 'make the sky blue',
-			guidance_scale: '5.5',
-		};
-		for (const option of Object.values(EDIT_OPTIONS)) {
-			if (option.field) expected[option.field] = option.sent!;
-		}
-		expect(textFields(form)).toEqual(expected);
-		expect(form.fields).toHaveLength(Object.keys(expected).length);
-		// imageArrayField and maskProperty: the files.
-		expect(form.files.map((file) => [file.field, file.fileName])).toEqual([
-			['image[]', 'photo.png'],
-			['mask', 'mask.png'],
-		]);
-		// outputMode and binaryPropertyOutput: both webp images in one item as edited, edited_1.
-		expect(output).toHaveLength(1);
-		expect(Object.keys(output[0].binary!)).toEqual(['edited', 'edited_1']);
-		expect(output[0].binary!.edited.mimeType).toBe('image/webp');
-	});
-
-	it('the model picker defaults to gpt-image-1, the image field to data, the mask to nothing', () => {
-		const byName = Object.fromEntries(editProperties.map((p) => [p.name, p]));
-		expect(byName.modelId.default).toEqual({ mode: 'list', value: 'gpt-image-1' });
-		expect(byName.imageProperties.default).toBe('data');
-		expect(collection.find((o) => o.name === 'maskProperty')!.default).toBe('');
-	});
-
-	it('no Edit Image input is hidden by the model name', () => {
-		for (const property of [...editProperties, ...collection]) {
-			const conditions = JSON.stringify(property.displayOptions ?? {});
-			expect(conditions).not.toMatch(/model/i);
-		}
-	});
-
-	it('offers the sizes and qualities /images/edits takes', () => {
-		const values = (name: string) =>
-			(collection.find((o) => o.name === name)!.options as Array<{ value: string }>).map((o) => o.value).sort();
-		expect(values('size')).toEqual(['1024x1024', '1024x1536', '1536x1024', '256x256', '512x512', 'auto', 'custom']);
-		expect(values('quality')).toEqual(['auto', 'high', 'low', 'medium', 'standard']);
-		expect(values('inputFidelity')).toEqual(['high', 'low']);
-		expect(values('background')).toEqual(['auto', 'opaque', 'transparent']);
-		expect(values('outputFormat')).toEqual(['jpeg', 'png', 'webp']);
 	});
 });
 

@@ -1,5 +1,12 @@
-import { AdaptiveLimiter } from '../../../nodes/CometApi/transport/limiter';
-import { backoffMs, isRetryableNetworkFailure, isRetryableStatus, retryAfterMs } from '../../../nodes/CometApi/transport/retry';
+import { sleep } from 'n8n-workflow';
+
+import { AdaptiveLimiter } from '../../../../nodes/CometApi/transport/limiter';
+import { API_KEY, errorReply } from '../../../helpers/fake-cometapi';
+import { runCometApi } from '../../../helpers/harness';
+import { makePng } from '../../../helpers/images';
+import { useFakeCometApi } from '../../../helpers/setup';
+
+const api = useFakeCometApi();
 
 /** Takes `count` slots that are free right now. */
 async function take(limiter: AdaptiveLimiter, count: number) {
@@ -74,37 +81,28 @@ describe('AdaptiveLimiter', () => {
 	});
 });
 
-describe('retry rules', () => {
-	it('retries 429, 500, 502, 503, 504, 524 and never 400, 401, 403, 404, 413, 422', () => {
-		for (const status of [429, 500, 502, 503, 504, 524]) expect(isRetryableStatus(status)).toBe(true);
-		for (const status of [400, 401, 403, 404, 413, 422]) expect(isRetryableStatus(status)).toBe(false);
-		expect(isRetryableStatus(500, 'invalid_request')).toBe(false);
-	});
-
-	it('retries resets, refusals, hang-ups and timeouts', () => {
-		expect(isRetryableNetworkFailure('ECONNRESET', 'read ECONNRESET')).toBe(true);
-		expect(isRetryableNetworkFailure('ECONNREFUSED', 'connect ECONNREFUSED')).toBe(true);
-		expect(isRetryableNetworkFailure('EUNKNOWN', 'socket hang up')).toBe(true);
-		expect(isRetryableNetworkFailure('ECONNABORTED', 'timeout of 1000ms exceeded')).toBe(true);
-		expect(isRetryableNetworkFailure('ENOTFOUND', 'getaddrinfo ENOTFOUND')).toBe(false);
-	});
-
-	it('backs off exponentially with full jitter, capped at 30 s', () => {
-		expect(backoffMs(1, () => 0.999)).toBe(999);
-		expect(backoffMs(2, () => 0.5)).toBe(1000);
-		expect(backoffMs(3, () => 0.999)).toBe(3996);
-		expect(backoffMs(10, () => 0.999)).toBe(29970);
-		expect(backoffMs(3, () => 0)).toBe(0);
-	});
-
-	it('reads Retry-After in seconds or as an HTTP date, up to 60 s', () => {
-		const now = Date.parse('2026-11-21T12:00:00Z');
-		expect(retryAfterMs('2', now)).toBe(2000);
-		expect(retryAfterMs('0.5', now)).toBe(500);
-		expect(retryAfterMs('Sat, 21 Nov 2026 12:00:07 GMT', now)).toBe(7000);
-		expect(retryAfterMs('Sat, 21 Nov 2026 11:59:00 GMT', now)).toBe(0);
-		expect(retryAfterMs('3600', now)).toBe(60000);
-		expect(retryAfterMs('soon', now)).toBeUndefined();
-		expect(retryAfterMs(undefined, now)).toBeUndefined();
+describe('AdaptiveLimiter in a run', () => {
+	it('an API that admits 3 requests in flight: 20 items all complete, and after the first window it never sees more than 4 at once', async () => {
+		let admitted = 0;
+		api.override(async () => {
+			if (admitted >= 3) return { ...errorReply(429, 'Too many concurrent requests'), headers: { 'retry-after': '1' } };
+			admitted += 1;
+			await sleep(150);
+			admitted -= 1;
+			return { json: { created: 1, data: [{ b64_json: makePng(2, 2).toString('base64') }] } };
+		});
+		const { output, error } = await runCometApi({
+			parameters: { resource: 'image', operation: 'generate', prompt: '={{ $json.p }}' },
+			credentials: { apiKey: API_KEY, baseUrl: api.baseUrl },
+			input: Array.from({ length: 20 }, (_, i) => ({ json: { p: `p${i}` } })),
+		});
+		expect(error).toBeUndefined();
+		expect(output).toHaveLength(20);
+		expect(output.map((item) => (item.pairedItem as { item: number }).item)).toEqual([...Array(20).keys()]);
+		expect(output.every((item) => item.binary?.data)).toBe(true);
+		const firstWindow = 8; // Max Concurrent Requests: the burst sent before any answer came back
+		const later = api.requests.slice(firstWindow);
+		expect(later.length).toBeGreaterThan(12);
+		expect(Math.max(...later.map((r) => r.inFlightOnArrival ?? 0))).toBeLessThanOrEqual(4);
 	});
 });

@@ -1,99 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INode, NodeApiError } from 'n8n-workflow';
 
-import type { ByteStream } from '../transport';
-import { apiError, readApiError } from '../transport/errors';
+import { apiError, readApiError, SseDecoder, type ByteStream, type SseEvent } from '../transport';
+import { asRecord } from './chat-reply';
 
 /*
- * Server-Sent Events of a streamed chat completion, read as they arrive and accumulated into the
- * object a non-streamed request returns, so both are handled alike afterwards.
+ * A streamed chat completion: its Server-Sent Events (split by the transport's SseDecoder), read as
+ * they arrive and accumulated into the object a non-streamed request returns, so both are handled
+ * alike afterwards; and the errors CometAPI reports inside a reply.
  */
-
-/** One Server-Sent Event: its `event:` name ("message" when none) and its `data:` lines joined. */
-export interface SseEvent {
-	event: string;
-	data: string;
-}
-
-const LF = 0x0a;
-const CR = 0x0d;
-
-/**
- * Splits a byte stream into events. Chunk boundaries may fall anywhere: inside a line, inside a
- * UTF-8 character, between the CR and LF of a line break. Lines end with LF, CRLF or CR.
- */
-export class SseDecoder {
-	private pending: Buffer[] = [];
-
-	private skipLineFeed = false;
-
-	private firstLine = true;
-
-	private eventName = '';
-
-	private data: string[] = [];
-
-	push(chunk: Buffer | string): SseEvent[] {
-		const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-		const events: SseEvent[] = [];
-		let start = 0;
-		if (this.skipLineFeed && bytes.length > 0) {
-			this.skipLineFeed = false;
-			if (bytes[0] === LF) start = 1;
-		}
-		for (let index = start; index < bytes.length; index++) {
-			const byte = bytes[index];
-			if (byte !== LF && byte !== CR) continue;
-			this.pending.push(bytes.subarray(start, index));
-			this.line(events);
-			if (byte === CR) {
-				if (index + 1 === bytes.length) this.skipLineFeed = true;
-				else if (bytes[index + 1] === LF) index++;
-			}
-			start = index + 1;
-		}
-		if (start < bytes.length) this.pending.push(bytes.subarray(start));
-		return events;
-	}
-
-	/** The events still held when the stream ends (a last event without its blank line counts). */
-	end(): SseEvent[] {
-		const events: SseEvent[] = [];
-		if (this.pending.length > 0) this.line(events);
-		this.dispatch(events);
-		return events;
-	}
-
-	private line(events: SseEvent[]): void {
-		let text = Buffer.concat(this.pending).toString('utf8');
-		this.pending = [];
-		if (this.firstLine) {
-			this.firstLine = false;
-			text = text.replace(/^\uFEFF/, '');
-		}
-		if (text === '') {
-			this.dispatch(events);
-			return;
-		}
-		if (text.startsWith(':')) return;
-		const colon = text.indexOf(':');
-		const field = colon === -1 ? text : text.slice(0, colon);
-		const value = colon === -1 ? '' : text.slice(colon + 1).replace(/^ /, '');
-		if (field === 'data') this.data.push(value);
-		else if (field === 'event') this.eventName = value;
-	}
-
-	private dispatch(events: SseEvent[]): void {
-		if (this.data.length > 0) events.push({ event: this.eventName || 'message', data: this.data.join('\n') });
-		this.data = [];
-		this.eventName = '';
-	}
-}
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-	return value && typeof value === 'object' && !Array.isArray(value)
-		? (value as Record<string, unknown>)
-		: undefined;
-}
 
 /** An `error` that says something: a message or a code (CometAPI sends `"error": {}` on success). */
 export function hasApiError(body: Record<string, unknown>): boolean {
@@ -255,6 +169,8 @@ const MAX_STREAM_BYTES = 256 * 1024 * 1024;
 export interface ReadStreamOptions {
 	itemIndex: number;
 	timeoutSeconds: number;
+	/** The execution's cancel signal. */
+	signal?: AbortSignal;
 }
 
 /**
@@ -270,7 +186,7 @@ export async function readChatStream(
 	const { itemIndex } = options;
 	const decoder = new SseDecoder();
 	const reply = new ChatStreamAccumulator();
-	const signal = this.getExecutionCancelSignal();
+	const { signal } = options;
 	let received = 0;
 	let lastChunkAt = Date.now();
 	const retryHint = 'Run the node again; turn off Stream if this keeps happening.';

@@ -1,11 +1,13 @@
 import { sleep } from 'n8n-workflow';
 
-import { errorReply, API_KEY } from '../../helpers/fake-cometapi';
-import { binaryBuffer, runCometApi, type RunOptions } from '../../helpers/harness';
-import { makePng } from '../../helpers/images';
-import { useFakeCometApi } from '../../helpers/setup';
+import { errorReply, API_KEY, type FakeReply } from '../../../helpers/fake-cometapi';
+import { binaryBuffer, runCometApi, startCometApi, type RunOptions } from '../../../helpers/harness';
+import { makePng } from '../../../helpers/images';
+import { eventually, useFakeCometApi } from '../../../helpers/setup';
 
 const api = useFakeCometApi();
+
+const attempts = () => api.requests.filter((r) => r.path === '/v1/images/generations').length;
 
 const threeItems = [{ json: { prompt: 'a red kite' } }, { json: { prompt: 'a green kite' } }, { json: { prompt: 'a blue kite' } }];
 
@@ -101,5 +103,66 @@ describe('Router: the item loop', () => {
 		expect(output).toEqual([]);
 		expect(error!.message).toBe('Item 1: the Prompt is empty');
 		expect(error!.context).toMatchObject({ itemIndex: 1 });
+	});
+
+	it('continueOnFail over five items with five different faults: no item lost, order and pairing kept', async () => {
+		const byPrompt: Record<string, FakeReply | undefined> = {
+			p0: undefined,
+			p1: errorReply(400, 'Invalid value for quality'),
+			p2: { json: { data: [{ b64_json: '***' }] } },
+			p3: undefined,
+			p4: errorReply(404, 'model not found', 'model_not_found'),
+		};
+		api.override((request) => byPrompt[String(request.json?.prompt)]);
+		const { output, error } = await runCometApi({
+			parameters: { resource: 'image', operation: 'generate', prompt: '={{ $json.p }}' },
+			credentials: { apiKey: API_KEY, baseUrl: api.baseUrl },
+			input: ['p0', 'p1', 'p2', 'p3', 'p4'].map((p) => ({ json: { p } })),
+			continueOnFail: true,
+		});
+		expect(error).toBeUndefined();
+		expect(attempts()).toBe(5);
+		expect(output.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
+		expect(output.map((item) => (item.binary ? 'image' : String(item.json.error).slice(0, 20)))).toEqual([
+			'image',
+			'Invalid value for qu',
+			'Image 1 in CometAPI’',
+			'image',
+			'model not found (req',
+		]);
+		expect(output[4].json).toMatchObject({ httpCode: '404', code: 'model_not_found', itemIndex: 4 });
+	});
+
+	it('without continueOnFail the first failure stops new items from starting', async () => {
+		api.override((request) => (request.json?.prompt === 'p0' ? errorReply(400, 'Bad prompt') : { delayMs: 200, json: { data: [{ b64_json: makePng().toString('base64') }] } }));
+		const { error, output } = await runCometApi({
+			parameters: { resource: 'image', operation: 'generate', prompt: '={{ $json.p }}', options: { maxConcurrency: 2 } },
+			credentials: { apiKey: API_KEY, baseUrl: api.baseUrl },
+			input: Array.from({ length: 8 }, (_, i) => ({ json: { p: `p${i}` } })),
+		});
+		expect(output).toEqual([]);
+		expect(error!.message).toMatch(/^Bad prompt/);
+		expect(error!.context).toMatchObject({ itemIndex: 0 });
+		// Item 0 and item 1 started together; item 0's failure came back first, so nothing more started.
+		expect(attempts()).toBe(2);
+	});
+
+	it('cancelling mid-request aborts the request in flight and starts no retry or further item', async () => {
+		let cancel: () => void = () => {};
+		api.override(() => {
+			cancel();
+			return { delayMs: 30_000, json: {} };
+		});
+		const started = startCometApi({
+			parameters: { resource: 'image', operation: 'generate', prompt: '={{ $json.p }}', options: { maxConcurrency: 1 } },
+			credentials: { apiKey: API_KEY, baseUrl: api.baseUrl },
+			input: [{ json: { p: 'a' } }, { json: { p: 'b' } }, { json: { p: 'c' } }],
+		});
+		cancel = started.cancel;
+		const { error } = await started.nodeSettled;
+		expect(error).toBeDefined();
+		expect(attempts()).toBe(1);
+		expect(await eventually(() => api.requests[0].abandoned === true)).toBe(true);
+		expect(attempts()).toBe(1);
 	});
 });

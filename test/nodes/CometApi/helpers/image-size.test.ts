@@ -1,5 +1,5 @@
-import { readImageSize } from '../../../nodes/CometApi/helpers/image-size';
-import { makeGif, makeJpeg, makePng, makeWebp } from '../../helpers/images';
+import { readImageSize } from '../../../../nodes/CometApi/helpers/image-size';
+import { makeGif, makeJpeg, makePng, makeWebp } from '../../../helpers/images';
 
 function riff(chunkType: string, payload: Buffer): Buffer {
 	const chunk = Buffer.alloc(8);

@@ -1,6 +1,6 @@
-import { parseChatReply, removeDataUris } from '../../../nodes/CometApi/helpers/chat-reply';
-import seedReply from '../../fixtures/chat/gpt-4o-image.reply.json';
-import { makeGif, makeJpeg, makePng, makeWebp } from '../../helpers/images';
+import { parseChatReply, removeDataUris } from '../../../../nodes/CometApi/helpers/chat-reply';
+import seedReply from '../../../fixtures/chat/gpt-4o-image.reply.json';
+import { makeGif, makeJpeg, makePng, makeWebp } from '../../../helpers/images';
 
 const png = makePng(4, 4, 1);
 const jpeg = makeJpeg(4, 4, 2);

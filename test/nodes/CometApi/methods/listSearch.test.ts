@@ -1,13 +1,15 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
+import { CometApi } from '../../../../nodes/CometApi/CometApi.node';
+
 import {
 	searchChatImageModels,
 	searchEditModels,
 	searchImageModels,
-} from '../../../nodes/CometApi/methods/listSearch';
-import { API_KEY } from '../../helpers/fake-cometapi';
-import { loadOptionsContext } from '../../helpers/harness';
-import { useFakeCometApi } from '../../helpers/setup';
+} from '../../../../nodes/CometApi/methods/listSearch';
+import { API_KEY } from '../../../helpers/fake-cometapi';
+import { loadOptionsContext } from '../../../helpers/harness';
+import { useFakeCometApi } from '../../../helpers/setup';
 
 const api = useFakeCometApi();
 
@@ -49,5 +51,19 @@ describe('Model picker: From list, per operation', () => {
 
 	it('a wrong key gives the API’s error', async () => {
 		await expect(searchEditModels.call(context('sk-nope'))).rejects.toMatchObject({ httpCode: '401' });
+	});
+
+	it.each([
+		['generate', ['dall-e-3', 'doubao-seedream-4-0-250828', 'gpt-image-1']],
+		['edit', ['doubao-seedream-4-0-250828', 'gpt-image-1']],
+		['chat', ['gemini-2.5-flash-image', 'gpt-4o-image', 'gpt-image-1']],
+	])('the node’s %s model picker lists the models that suit its operation', async (operation, expected) => {
+		const node = new CometApi();
+		const picker = node.description.properties.find(
+			(p) => p.name === 'modelId' && p.displayOptions?.show?.operation?.includes(operation),
+		)!;
+		const method = String(picker.modes![0].typeOptions?.searchListMethod);
+		const search = (node.methods.listSearch as Record<string, Search>)[method];
+		expect(await ids(search)).toEqual(expected);
 	});
 });

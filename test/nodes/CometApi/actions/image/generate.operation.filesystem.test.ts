@@ -2,10 +2,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { API_KEY } from '../../helpers/fake-cometapi';
-import { binaryBuffer, model, runCometApi } from '../../helpers/harness';
-import { makePng } from '../../helpers/images';
-import { useFakeCometApi } from '../../helpers/setup';
+import { API_KEY } from '../../../../helpers/fake-cometapi';
+import { binaryBuffer, model, runCometApi } from '../../../../helpers/harness';
+import { makePng } from '../../../../helpers/images';
+import { useFakeCometApi } from '../../../../helpers/setup';
 
 // n8n's default binary mode on a server: binaries are files, items hold only their IDs.
 const api = useFakeCometApi({ filesystemBinaryMode: true });

@@ -1,4 +1,4 @@
-import seedReply from '../../fixtures/chat/gpt-4o-image.reply.json';
+import seedReply from '../../../../fixtures/chat/gpt-4o-image.reply.json';
 import {
 	answerChat,
 	CHAT_PROMPT,
@@ -10,14 +10,18 @@ import {
 	streamChunks,
 	useFakeChatApi,
 	type ChatRequest,
-} from '../../helpers/fake-chat';
-import { API_KEY, errorReply } from '../../helpers/fake-cometapi';
-import { binaryBuffer, model } from '../../helpers/harness';
-import { makeGif, makeJpeg, makePng, makeWebp } from '../../helpers/images';
+} from '../../../../helpers/fake-chat';
+import { API_KEY, errorReply, type FakeReply } from '../../../../helpers/fake-cometapi';
+import { binaryBuffer, model } from '../../../../helpers/harness';
+import { makeGif, makeJpeg, makePng, makeWebp } from '../../../../helpers/images';
+import { failFirst as failFirstAt } from '../../../../helpers/setup';
 
 const fake = useFakeChatApi();
 
-const chatRequests = () => fake.api.requests.filter((r) => r.path === '/v1/chat/completions');
+const CHAT = '/v1/chat/completions';
+const chatRequests = () => fake.api.requests.filter((r) => r.path === CHAT);
+const attempts = () => chatRequests().length;
+const failFirst = (times: number, reply: FakeReply) => failFirstAt(fake.api, times, reply, CHAT);
 
 /** The image host saw only plain GETs: never the API key, never any Authorization header. */
 function expectNoCredentialsAtImageHost() {
@@ -448,5 +452,69 @@ describe('Chat Image: several items', () => {
 		expect(output[1].binary).toBeUndefined();
 		expect(output[1].json).toMatchObject({ error: 'The model’s reply holds no image: "No dogs today."', itemIndex: 1 });
 		expect(output[2].binary?.data).toBeDefined();
+	});
+});
+
+describe('Chat Image: retries and broken streams', () => {
+	it('429 with Retry-After before a streamed reply, then success: 2 attempts, one image', async () => {
+		failFirst(1, { ...errorReply(429, 'Rate limit reached'), headers: { 'retry-after': '0' } });
+		const { output, error } = await fake.run();
+		expect(error).toBeUndefined();
+		expect(attempts()).toBe(2);
+		expect(output).toHaveLength(1);
+		expect(output[0].binary?.data.mimeType).toBe('image/png');
+	});
+
+	it('524 (Cloudflare timeout) then success, without streaming: 2 attempts', async () => {
+		failFirst(1, { status: 524, text: 'error code: 524', headers: { 'content-type': 'text/plain' } });
+		const { output, error } = await fake.run({ options: { stream: false } });
+		expect(error).toBeUndefined();
+		expect(attempts()).toBe(2);
+		expect(output[0].binary?.data).toBeDefined();
+	});
+
+	it('500 forever with Max Retries 1: 2 attempts and CometAPI’s message', async () => {
+		fake.api.override(() => errorReply(500, 'upstream provider error', 'upstream_error'));
+		const { error } = await fake.run({ options: { maxRetries: 1 } });
+		expect(attempts()).toBe(2);
+		expect(error!.message).toMatch(/^upstream provider error \(request id: [^)]+\) \(after 2 attempts\)$/);
+	});
+
+	it('a stream cut off half-way is not retried (it would be billed again) and is a clear error', async () => {
+		let answer = '';
+		answerChat((request, context) => {
+			answer = sseText(streamChunks(gpt4oImageAnswer(context), request.model));
+			return { reply: { chunks: [answer.slice(0, Math.floor(answer.length / 2))] } };
+		});
+		const { error, output } = await fake.run();
+		expect(answer).not.toBe('');
+		expect(attempts()).toBe(1);
+		expect(output).toEqual([]);
+		expect(error!.message).toMatch(/stream/i);
+	});
+
+	it('a model not found (404 model_not_found) is not retried', async () => {
+		fake.api.override(() => errorReply(404, 'model gpt-4o-imagee not found', 'model_not_found'));
+		const { error } = await fake.run();
+		expect(attempts()).toBe(1);
+		expect(error!.httpCode).toBe('404');
+		expect(error!.description).toContain('model ID');
+	});
+});
+
+describe('Chat Image: Additional Body Fields', () => {
+	it('Additional Body Fields win over the options, and a stream they ask for is read as a stream', async () => {
+		const { error, output } = await fake.run({
+			options: { stream: false, additionalBodyFields: '{"stream": true, "n": 1}' },
+		});
+		expect(error).toBeUndefined();
+		expect(fake.api.requests[0].json).toMatchObject({ stream: true, n: 1 });
+		expect(output).toHaveLength(1);
+	});
+
+	it('Additional Body Fields that are not a JSON object stop the item before any request', async () => {
+		const { error } = await fake.run({ options: { additionalBodyFields: '[1, 2]' } });
+		expect(error?.message).toBe('Additional Body Fields (JSON) must be a JSON object');
+		expect(fake.api.requests).toHaveLength(0);
 	});
 });

@@ -1,0 +1,46 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { apiError, looksLikeHtml } from './errors';
+import { send, type ApiRequest, type Context, type RequestRun } from './send';
+
+/** Parses a JSON reply; an HTML page or other non-JSON body becomes an error about the Base URL. */
+export function parseJsonBody(this: Context, status: number, raw: unknown, itemIndex?: number): IDataObject {
+	let body: unknown = Buffer.isBuffer(raw) ? raw.toString('utf8') : raw;
+	if (typeof body === 'string' && !looksLikeHtml(body)) {
+		try {
+			body = JSON.parse(body);
+		} catch {
+			// Falls through to the "not JSON" error below.
+		}
+	}
+	if (!body || typeof body !== 'object' || Array.isArray(body)) {
+		const preview = typeof body === 'string' ? body.trim().slice(0, 120) : typeof body;
+		throw apiError(
+			this.getNode(),
+			{
+				status,
+				message: looksLikeHtml(body)
+					? 'CometAPI answered with an HTML page instead of JSON'
+					: `CometAPI answered with something that is not a JSON object: ${preview}`,
+				code: looksLikeHtml(body) ? 'html_response' : 'invalid_json',
+			},
+			itemIndex,
+			'Check the Base URL in the CometAPI credential: it should be the API root, e.g. https://api.cometapi.com/v1.',
+		);
+	}
+	return body as IDataObject;
+}
+
+/**
+ * A request whose answer is one JSON object: Base URL, auth through the credential, timeout and
+ * retries (see send.ts), and every failure turned into a NodeApiError that carries CometAPI's own
+ * message.
+ */
+export async function apiRequest(this: Context, request: ApiRequest, run?: RequestRun): Promise<IDataObject> {
+	const response = await send.call(this, request, 'json', run);
+	const body = parseJsonBody.call(this, response.statusCode, response.body, request.itemIndex);
+	// The reply is in memory: the next item may start its upload while this one stores its images.
+	// (A failed item gives its slot back only once its error is recorded, so no item starts after it.)
+	if (request.itemIndex !== undefined) run?.requestAnswered(request.itemIndex);
+	return body;
+}

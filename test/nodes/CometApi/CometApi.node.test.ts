@@ -1,0 +1,236 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { CometApi } from '../../../nodes/CometApi/CometApi.node';
+import { answerChat, dataUri, useFakeChatApi } from '../../helpers/fake-chat';
+import { API_KEY } from '../../helpers/fake-cometapi';
+import { parseMultipart } from '../../helpers/fake-edits';
+import { binaryBuffer, model, runCometApi, type InputItem, type RunOptions } from '../../helpers/harness';
+import { makePng, makeWebp } from '../../helpers/images';
+
+/*
+ * The node as n8n loads it: every option of every operation, set through the real description,
+ * does what it says in the request; and the values saved in workflows keep working.
+ */
+
+const node = new CometApi();
+const fake = useFakeChatApi();
+const api = fake.api;
+
+function operationProperties(operation: string): INodeProperties[] {
+	return node.description.properties.filter((p) => p.displayOptions?.show?.operation?.includes(operation));
+}
+
+function collectionOptions(operation: string): string[] {
+	const collection = operationProperties(operation).find((p) => p.name === 'options');
+	return ((collection?.options ?? []) as INodeProperties[]).map((option) => option.name).sort();
+}
+
+function run(operation: string, parameters: Record<string, unknown>, extra: Partial<RunOptions> = {}) {
+	return runCometApi({
+		parameters: { resource: 'image', operation, ...parameters },
+		credentials: { apiKey: API_KEY, baseUrl: api.baseUrl },
+		...extra,
+	});
+}
+
+/** An option of the coverage tables: the value set, and the request field it must arrive as (if any). */
+type Coverage = Record<string, { value: unknown; field?: string; sent?: unknown }>;
+
+const valuesOf = (coverage: Coverage) =>
+	Object.fromEntries(Object.entries(coverage).map(([name, option]) => [name, option.value]));
+
+const fieldsOf = (coverage: Coverage) =>
+	Object.fromEntries(Object.values(coverage).flatMap((option) => (option.field ? [[option.field, option.sent]] : [])));
+
+const GENERATE_OPTIONS: Coverage = {
+	additionalBodyFields: { value: '{"watermark": false, "seed": 42}', field: 'watermark', sent: false },
+	background: { value: 'transparent', field: 'background', sent: 'transparent' },
+	binaryPropertyOutput: { value: 'image' },
+	customSize: { value: '2048x2048', field: 'size', sent: '2048x2048' },
+	downloadUrls: { value: true },
+	maxConcurrency: { value: 3 },
+	maxRetries: { value: 0 },
+	moderation: { value: 'low', field: 'moderation', sent: 'low' },
+	n: { value: 2, field: 'n', sent: 2 },
+	outputCompression: { value: 70, field: 'output_compression', sent: 70 },
+	outputFormat: { value: 'webp', field: 'output_format', sent: 'webp' },
+	outputMode: { value: 'itemPerImage' },
+	quality: { value: 'high', field: 'quality', sent: 'high' },
+	responseFormat: { value: 'b64_json', field: 'response_format', sent: 'b64_json' },
+	size: { value: 'custom' },
+	style: { value: 'natural', field: 'style', sent: 'natural' },
+	timeout: { value: 120 },
+	user: { value: 'user-42', field: 'user', sent: 'user-42' },
+};
+
+/** Multipart text fields arrive as text. */
+const EDIT_OPTIONS: Coverage = {
+	additionalBodyFields: { value: '{"watermark": false, "guidance_scale": 5.5}', field: 'watermark', sent: 'false' },
+	background: { value: 'transparent', field: 'background', sent: 'transparent' },
+	binaryPropertyOutput: { value: 'edited' },
+	customSize: { value: '2048x2048', field: 'size', sent: '2048x2048' },
+	downloadUrls: { value: true },
+	imageArrayField: { value: true },
+	inputFidelity: { value: 'high', field: 'input_fidelity', sent: 'high' },
+	maskProperty: { value: 'mask' },
+	maxConcurrency: { value: 2 },
+	maxRetries: { value: 0 },
+	n: { value: 2, field: 'n', sent: '2' },
+	outputCompression: { value: 70, field: 'output_compression', sent: '70' },
+	outputFormat: { value: 'webp', field: 'output_format', sent: 'webp' },
+	outputMode: { value: 'allInOne' },
+	quality: { value: 'high', field: 'quality', sent: 'high' },
+	responseFormat: { value: 'b64_json', field: 'response_format', sent: 'b64_json' },
+	size: { value: 'custom' },
+	timeout: { value: 120 },
+	user: { value: 'user-42', field: 'user', sent: 'user-42' },
+};
+
+const CHAT_OPTIONS: Coverage = {
+	additionalBodyFields: { value: '{"temperature": 0.5, "max_tokens": 4000}', field: 'temperature', sent: 0.5 },
+	binaryPropertyOutput: { value: 'picture' },
+	failWhenNoImage: { value: true },
+	maxConcurrency: { value: 2 },
+	maxDownloadSize: { value: 5 },
+	maxRetries: { value: 0 },
+	outputMode: { value: 'allInOne' },
+	stream: { value: false, field: 'stream', sent: false },
+	systemMessage: { value: 'Answer with images only.' },
+	timeout: { value: 120 },
+};
+
+describe('Every option of every operation, set through the node, arrives in the request', () => {
+	it.each([
+		['generate', GENERATE_OPTIONS],
+		['edit', EDIT_OPTIONS],
+		['chat', CHAT_OPTIONS],
+	])('%s: the tests below cover every option of its Options collection', (operation, coverage) => {
+		expect(collectionOptions(operation)).toEqual(Object.keys(coverage).sort());
+	});
+
+	it('Generate Image: with its API name and value', async () => {
+		const { error, output } = await run('generate', {
+			modelId: model('doubao-seedream-4-0-250828', 'id'),
+			prompt: 'a lighthouse',
+			options: valuesOf(GENERATE_OPTIONS),
+		});
+		expect(error).toBeUndefined();
+		expect(api.requests[0].json).toEqual({
+			model: 'doubao-seedream-4-0-250828',
+			prompt: 'a lighthouse',
+			seed: 42,
+			...fieldsOf(GENERATE_OPTIONS),
+		});
+		// The options that are not body fields did their job too: two images, one item each, under "image".
+		expect(output).toHaveLength(2);
+		expect(Object.keys(output[0].binary!)).toEqual(['image']);
+	});
+
+	it('Edit Image: as multipart text fields, and the files as the options say', async () => {
+		const photo = { data: makePng(16, 16, 1), fileName: 'photo.png', mimeType: 'image/png' };
+		const mask = { data: makePng(16, 16, 9), fileName: 'mask.png', mimeType: 'image/png' };
+		const input: InputItem[] = [{ binary: { data: photo, mask } }];
+		const { error, output } = await run(
+			'edit',
+			{ modelId: model('doubao-seededit-3-0-i2i-250628', 'id'), prompt: 'make the sky blue', options: valuesOf(EDIT_OPTIONS) },
+			{ input },
+		);
+		expect(error).toBeUndefined();
+		expect(api.requests).toHaveLength(1);
+		const form = await parseMultipart(api.requests[0]);
+		const expected = {
+			model: 'doubao-seededit-3-0-i2i-250628',
+			prompt: 'make the sky blue',
+			guidance_scale: '5.5',
+			...fieldsOf(EDIT_OPTIONS),
+		};
+		expect(Object.fromEntries(form.fields)).toEqual(expected);
+		expect(form.fields).toHaveLength(Object.keys(expected).length);
+		// imageArrayField and maskProperty: the files.
+		expect(form.files.map((file) => [file.field, file.fileName])).toEqual([
+			['image[]', 'photo.png'],
+			['mask', 'mask.png'],
+		]);
+		// outputMode and binaryPropertyOutput: both webp images in one item as edited, edited_1.
+		expect(output).toHaveLength(1);
+		expect(Object.keys(output[0].binary!)).toEqual(['edited', 'edited_1']);
+		expect(output[0].binary!.edited.mimeType).toBe('image/webp');
+	});
+
+	it('Generate with Chat Model: in the body, or doing its job', async () => {
+		const input = makeWebp(8, 8);
+		answerChat((_request, context) => ({
+			content: `![a](${context.imageHost.publish('cdn/a.png', makePng(8, 8, 1))}) ![image](${dataUri(makePng(8, 8, 2))})`,
+		}));
+		const { error, output } = await run(
+			'chat',
+			{ modelId: model('gemini-2.5-flash-image', 'id'), prompt: 'a lighthouse', inputImages: 'sketch', options: valuesOf(CHAT_OPTIONS) },
+			{ input: [{ binary: { sketch: { data: input, mimeType: 'image/webp', fileName: 'sketch.webp' } } }] },
+		);
+		expect(error).toBeUndefined();
+		expect(api.requests[0].json).toEqual({
+			model: 'gemini-2.5-flash-image',
+			messages: [
+				{ role: 'system', content: 'Answer with images only.' },
+				{
+					role: 'user',
+					content: [
+						{ type: 'text', text: 'a lighthouse' },
+						{ type: 'image_url', image_url: { url: `data:image/webp;base64,${input.toString('base64')}` } },
+					],
+				},
+			],
+			max_tokens: 4000,
+			...fieldsOf(CHAT_OPTIONS),
+		});
+		// All in one item, under the field asked for.
+		expect(output).toHaveLength(1);
+		expect(Object.keys(output[0].binary!)).toEqual(['picture', 'picture_1']);
+		expect(await binaryBuffer(output[0].binary!.picture)).toEqual(makePng(8, 8, 1));
+	});
+
+	it('no input of any operation is hidden by the model name', () => {
+		for (const operation of ['generate', 'edit', 'chat']) {
+			const properties = operationProperties(operation);
+			const options = (properties.find((p) => p.name === 'options')?.options ?? []) as INodeProperties[];
+			for (const property of [...properties, ...options]) {
+				expect(JSON.stringify(property.displayOptions ?? {})).not.toMatch(/model/i);
+			}
+		}
+	});
+});
+
+describe('What workflows saved keeps working', () => {
+	it('a node saved without resource and operation generates an image with the default model', async () => {
+		const { error, output } = await runCometApi({
+			parameters: { prompt: 'a lighthouse' },
+			credentials: { apiKey: API_KEY, baseUrl: api.baseUrl },
+		});
+		expect(error).toBeUndefined();
+		expect(api.requests.map((r) => [r.path, r.json?.model])).toEqual([['/v1/images/generations', 'gpt-image-1']]);
+		expect(output).toHaveLength(1);
+	});
+
+	it.each([
+		['generate', '/v1/images/generations', 'gpt-image-1'],
+		['edit', '/v1/images/edits', 'gpt-image-1'],
+		['chat', '/v1/chat/completions', 'gpt-4o-image'],
+	])('resource "image", operation "%s" runs that operation, with its default model and inputs', async (operation, path, defaultModel) => {
+		// Edit reads the image from "data" by default, and sends no mask even when the item has one.
+		const binary = { data: { data: makePng(8, 8, 1), fileName: 'in.png', mimeType: 'image/png' }, mask: { data: makePng(8, 8, 2), fileName: 'mask.png', mimeType: 'image/png' } };
+		const { error, output } = await run(operation, { prompt: 'a lighthouse' }, { input: [{ binary }] });
+		expect(error).toBeUndefined();
+		expect(api.requests).toHaveLength(1);
+		expect(api.requests[0].path).toBe(path);
+		if (operation === 'edit') {
+			const form = await parseMultipart(api.requests[0]);
+			expect(Object.fromEntries(form.fields).model).toBe(defaultModel);
+			expect(form.files.map((file) => file.field)).toEqual(['image']);
+		} else {
+			expect(api.requests[0].json?.model).toBe(defaultModel);
+		}
+		// Chat streams by default.
+		if (operation === 'chat') expect(api.requests[0].json?.stream).toBe(true);
+		expect(output.length).toBeGreaterThan(0);
+	});
+});
