@@ -25,6 +25,8 @@ export interface Item {
 
 export interface Execution {
 	exitCode: number | null;
+	/** The signal that ended the process, when one did (exitCode is then null). */
+	signal: NodeJS.Signals | null;
 	stdout: string;
 	stderr: string;
 	/** The run data n8n printed (undefined when it printed none). */
@@ -114,7 +116,7 @@ export class N8nInstance {
 			child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
 			child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 			child.on('error', reject);
-			child.on('close', (exitCode) => resolve({ exitCode, stdout, stderr, result: parseRun(stdout) }));
+			child.on('close', (exitCode, signal) => resolve({ exitCode, signal, stdout, stderr, result: parseRun(stdout) }));
 		});
 	}
 
@@ -217,7 +219,7 @@ function parseRun(stdout: string): Execution['result'] {
 /** Fails with n8n's own output unless the execution succeeded; the test key must appear nowhere in it. */
 export function expectSuccess(execution: Execution): asserts execution is Execution & { result: NonNullable<Execution['result']> } {
 	if (execution.exitCode !== 0 || !execution.result) {
-		throw new Error(`execution failed (exit ${execution.exitCode}):\n${execution.stdout}\n${execution.stderr}`);
+		throw new Error(`execution failed (exit ${execution.exitCode}, signal ${execution.signal}):\n${execution.stdout}\n${execution.stderr}`);
 	}
 	expect(execution.result.data.resultData.error).toBeUndefined();
 	expect(`${execution.stdout}${execution.stderr}`).not.toContain(API_KEY);
