@@ -4,8 +4,9 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { readInputBlob } from '../../helpers/binary-input';
 import { toOutputItems, type ImageResult } from '../../helpers/binary-output';
 import { parseChatReply, type FoundImage } from '../../helpers/chat-reply';
-import { hasApiError, readChatStream, replyError } from '../../helpers/chat-stream';
+import { readChatStream } from '../../helpers/chat-stream';
 import { decodeResultImage, downloadResultImage } from '../../helpers/images-response';
+import { hasApiError, replyError } from '../../helpers/reply-error';
 import { apiStreamRequest, DEFAULT_MAX_DOWNLOAD_MB } from '../../transport';
 import {
 	additionalBodyFieldsOption,
@@ -198,15 +199,8 @@ async function toImageResult(
 	index: number,
 	settings: { itemIndex: number; maxBytes: number; timeoutSeconds: number; signal?: AbortSignal },
 ): Promise<ImageResult> {
-	const { itemIndex } = settings;
 	if (!found.inline) {
 		return await downloadResultImage.call(this, found.source, index, settings);
 	}
-	const comma = found.source.indexOf(',');
-	const contentType = found.source.slice('data:'.length, found.source.indexOf(';'));
-	const data = decodeResultImage.call(this, found.source.slice(comma + 1), index, {
-		itemIndex,
-		reply: 'the model’s reply',
-	});
-	return { data, contentType };
+	return decodeResultImage.call(this, found.source, index, { itemIndex: settings.itemIndex, reply: 'the model’s reply' });
 }
