@@ -242,6 +242,17 @@ describe('Chat Image: input images and the request', () => {
 		]);
 	});
 
+	it('keeps GIF input images (Edit Image refuses them): sent as a data:image/gif URL', async () => {
+		const gif = makeGif(16, 16);
+		const { error } = await fake.run(
+			{ inputImages: 'data' },
+			{ input: [{ binary: { data: { data: gif, fileName: 'anim.gif', mimeType: 'image/gif' } } }] },
+		);
+		expect(error).toBeUndefined();
+		const [message] = chatRequests()[0].json?.messages as Array<{ content: unknown[] }>;
+		expect(message.content[1]).toEqual({ type: 'image_url', image_url: { url: `data:image/gif;base64,${gif.toString('base64')}` } });
+	});
+
 	it('a missing input binary stops the item before any request, naming the property', async () => {
 		const { error } = await fake.run({ inputImages: 'photo' }, { input: [{ binary: { data: { data: png1, mimeType: 'image/png' } } }] });
 		expect(error?.message).toBe('Item 0: the input item has no binary property "photo" (Input Image Fields)');
