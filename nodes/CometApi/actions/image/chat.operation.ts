@@ -7,6 +7,7 @@ import { parseChatReply, type FoundImage } from '../../helpers/chat-reply';
 import { readChatStream } from '../../helpers/chat-stream';
 import { decodeResultImage, downloadResultImage } from '../../helpers/images-response';
 import { hasApiError, replyError } from '../../helpers/reply-error';
+import { reportTokenUsage } from '../../helpers/token-usage';
 import { apiStreamRequest, DEFAULT_MAX_DOWNLOAD_MB } from '../../transport';
 import {
 	additionalBodyFieldsOption,
@@ -134,7 +135,15 @@ export async function execute(
 	const messages: IDataObject[] = [];
 	if (systemMessage.trim() !== '') messages.push({ role: 'system', content: systemMessage });
 	messages.push(await userMessage.call(this, itemIndex, prompt));
-	const body: IDataObject = { model, messages, stream: options.stream !== false, ...additionalFields };
+	const stream = options.stream !== false;
+	// A streamed reply carries its usage only when asked for it (in a last chunk).
+	const body: IDataObject = {
+		model,
+		messages,
+		stream,
+		...(stream ? { stream_options: { include_usage: true } } : {}),
+		...additionalFields,
+	};
 
 	// A streamed request also takes a plain JSON answer (relays that ignore `stream`), and the other way round.
 	const reply = await apiStreamRequest.call(
@@ -147,6 +156,7 @@ export async function execute(
 		reply.kind === 'stream'
 			? await readChatStream.call(this, reply.events, { itemIndex, timeoutSeconds: requestSettings.timeoutSeconds, signal })
 			: reply.body;
+	reportTokenUsage.call(this, completion.usage);
 	const choices = Array.isArray(completion.choices) ? (completion.choices as IDataObject[]) : [];
 	if (choices.length === 0) {
 		if (hasApiError(completion)) throw replyError(node, completion, itemIndex);

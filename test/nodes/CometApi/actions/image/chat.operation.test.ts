@@ -46,6 +46,7 @@ describe('Chat Image: gpt-4o-image (Markdown with CDN links)', () => {
 			model: 'gpt-4o-image',
 			messages: [{ role: 'user', content: CHAT_PROMPT }],
 			stream: true,
+			stream_options: { include_usage: true },
 		});
 
 		expect(output).toHaveLength(1);
