@@ -135,15 +135,9 @@ export async function execute(
 	const messages: IDataObject[] = [];
 	if (systemMessage.trim() !== '') messages.push({ role: 'system', content: systemMessage });
 	messages.push(await userMessage.call(this, itemIndex, prompt));
-	const stream = options.stream !== false;
+	const body: IDataObject = { model, messages, stream: options.stream !== false, ...additionalFields };
 	// A streamed reply carries its usage only when asked for it (in a last chunk).
-	const body: IDataObject = {
-		model,
-		messages,
-		stream,
-		...(stream ? { stream_options: { include_usage: true } } : {}),
-		...additionalFields,
-	};
+	if (body.stream === true && body.stream_options === undefined) body.stream_options = { include_usage: true };
 
 	// A streamed request also takes a plain JSON answer (relays that ignore `stream`), and the other way round.
 	const reply = await apiStreamRequest.call(

@@ -520,7 +520,7 @@ describe('Chat Image: Additional Body Fields', () => {
 			options: { stream: false, additionalBodyFields: '{"stream": true, "n": 1}' },
 		});
 		expect(error).toBeUndefined();
-		expect(fake.api.requests[0].json).toMatchObject({ stream: true, n: 1 });
+		expect(fake.api.requests[0].json).toMatchObject({ stream: true, n: 1, stream_options: { include_usage: true } });
 		expect(output).toHaveLength(1);
 	});
 
