@@ -1,4 +1,4 @@
-import type { ITaskMetadata } from 'n8n-workflow';
+import type { IExecuteFunctions, ITaskMetadata } from 'n8n-workflow';
 
 import { answerChat, DEFAULT_USAGE, gpt4oImageAnswer, useFakeChatApi } from '../../../helpers/fake-chat';
 import { API_KEY } from '../../../helpers/fake-cometapi';
@@ -83,5 +83,20 @@ describe('Token usage reported to n8n', () => {
 		const result = await fake.run();
 		expect(result.error?.message).toMatch(/^The model’s reply holds no image/);
 		expect(tokenUsage(result)).toEqual({ inputTokens: 21, outputTokens: 1290 });
+	});
+});
+
+describe('Token usage with an n8n-workflow that has no accumulateTokenUsage (n8n 2.8)', () => {
+	it('reports nothing and throws nothing', () => {
+		jest.isolateModules(() => {
+			jest.doMock('n8n-workflow', () => ({ ...jest.requireActual<object>('n8n-workflow'), accumulateTokenUsage: undefined }));
+			// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the mock above
+			const { reportTokenUsage } = require('../../../../nodes/CometApi/helpers/token-usage') as typeof import('../../../../nodes/CometApi/helpers/token-usage');
+			const setMetadata = jest.fn();
+			const context = { getExecuteData: () => ({}), setMetadata } as unknown as IExecuteFunctions;
+			expect(() => reportTokenUsage.call(context, { input_tokens: 3, output_tokens: 4 })).not.toThrow();
+			expect(setMetadata).not.toHaveBeenCalled();
+		});
+		jest.dontMock('n8n-workflow');
 	});
 });
