@@ -31,7 +31,7 @@ export class CometApi implements ICredentialType {
 			type: 'string',
 			default: 'https://api.cometapi.com/v1',
 			description:
-				'The OpenAI-compatible API root. Change it only for a proxy or a self-hosted relay; it must start with http:// or https://.',
+				'The OpenAI-compatible API root. Change it only for a proxy or a self-hosted relay; it must start with http:// or https://. A host alone (e.g. https://api.cometapi.com) stands for its /v1 root.',
 		},
 		{
 			displayName:
@@ -49,17 +49,19 @@ export class CometApi implements ICredentialType {
 		type: 'generic',
 		properties: {
 			headers: {
-				Authorization: '=Bearer {{$credentials.apiKey}}',
+				// A key pasted with spaces or a line break around it (no key holds white space).
+				Authorization: '=Bearer {{ String($credentials.apiKey || "").replace(/\\s+/g, "") }}',
 			},
 		},
 	};
 
-	// GET /models is free and needs a valid key. A stored credential without a Base URL, or with a
-	// trailing slash, falls back to / is normalised the same way the node's transport does it.
+	// GET /models is free and needs a valid key. The Base URL is mapped as the node's transport maps
+	// it (transport/base-url.ts): the default when a stored credential has none, trailing slashes
+	// dropped, and a host alone (https://api.cometapi.com) taken as its /v1 root.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL:
-				'={{ String($credentials.baseUrl || "https://api.cometapi.com/v1").trim().replace(/\\/+$/, "") }}',
+				'={{ String($credentials.baseUrl || "https://api.cometapi.com/v1").trim().replace(/\\/+$/, "").replace(/^(https?:\\/\\/[^\\/]+)$/i, "$1/v1") }}',
 			url: '/models',
 			method: 'GET',
 		},

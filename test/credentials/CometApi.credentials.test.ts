@@ -1,8 +1,9 @@
 import { NodeHelpers } from 'n8n-workflow';
 
 import { CometApi } from '../../credentials/CometApi.credentials';
+import { baseUrlsOf } from '../../nodes/CometApi/transport';
 import { API_KEY } from '../helpers/fake-cometapi';
-import { loadOptionsContext, resolveCredentialExpression } from '../helpers/harness';
+import { loadOptionsContext, resolveCredentialExpression, runCometApi } from '../helpers/harness';
 import { useFakeCometApi } from '../helpers/setup';
 
 const api = useFakeCometApi();
@@ -36,10 +37,14 @@ describe('CometAPI credential', () => {
 	});
 
 	it.each([
-		['the Base URL as entered', (base: string) => base, '/v1/models'],
-		['a Base URL with trailing slashes', (base: string) => `${base}//`, '/v1/models'],
-	])('the credential test request (GET /models) works with %s', async (_case, toBaseUrl, path) => {
-		const credentials = { apiKey: API_KEY, baseUrl: toBaseUrl(api.baseUrl) };
+		['the Base URL as entered', (base: string) => base, API_KEY],
+		['a Base URL with trailing slashes', (base: string) => `${base}//`, API_KEY],
+		['a Base URL without its /v1 (the host alone)', (base: string) => base.replace(/\/v1$/, ''), API_KEY],
+		['the host alone with a trailing slash', (base: string) => base.replace(/\/v1$/, '/'), API_KEY],
+		['an API key pasted with spaces and a trailing newline', (base: string) => base, `  ${API_KEY} \n`],
+		['an API key pasted with a tab and CRLF', (base: string) => base, `\t${API_KEY}\r\n`],
+	])('the credential test request (GET /models) works with %s', async (_case, toBaseUrl, apiKey) => {
+		const credentials = { apiKey, baseUrl: toBaseUrl(api.baseUrl) };
 		const request = credential.test.request;
 		const baseURL = resolveCredentialExpression(String(request.baseURL), credentials);
 		const context = loadOptionsContext({ parameters: {}, credentials });
@@ -51,7 +56,7 @@ describe('CometAPI credential', () => {
 		});
 		expect((response as { data: unknown[] }).data.length).toBeGreaterThan(0);
 		expect(api.requests).toHaveLength(1);
-		expect(api.requests[0]).toMatchObject({ method: 'GET', path });
+		expect(api.requests[0]).toMatchObject({ method: 'GET', path: '/v1/models' });
 		expect(api.requests[0].headers.authorization).toBe(`Bearer ${API_KEY}`);
 	});
 
@@ -66,6 +71,39 @@ describe('CometAPI credential', () => {
 				url: '/models',
 			}),
 		).rejects.toMatchObject({ httpCode: '401' });
+	});
+
+	// n8n's own expression engine resolves the credential's Authorization header, as for every request.
+	it.each([
+		['as entered', API_KEY],
+		['with spaces around it', `   ${API_KEY}   `],
+		['with a trailing newline', `${API_KEY}\n`],
+		['with a line break inside (wrapped when pasted)', `${API_KEY.slice(0, 10)}\r\n${API_KEY.slice(10)}`],
+	])('the Authorization header carries the key %s, trimmed', (_case, apiKey) => {
+		const header = credential.authenticate.properties.headers!.Authorization;
+		expect(resolveCredentialExpression(String(header), { apiKey, baseUrl: api.baseUrl })).toBe(`Bearer ${API_KEY}`);
+	});
+
+	it.each([
+		['https://api.cometapi.com', 'https://api.cometapi.com/v1'],
+		['https://api.cometapi.com/', 'https://api.cometapi.com/v1'],
+		['  https://api.cometapi.com/v1/  ', 'https://api.cometapi.com/v1'],
+		['http://127.0.0.1:8080', 'http://127.0.0.1:8080/v1'],
+		['https://relay.example.com/api', 'https://relay.example.com/api'],
+	])('the credential test maps the Base URL %p to %p, as the node’s transport does', (baseUrl, expected) => {
+		expect(resolveCredentialExpression(String(credential.test.request.baseURL), { apiKey: API_KEY, baseUrl })).toBe(expected);
+		expect(baseUrlsOf(baseUrl).api).toBe(expected);
+	});
+
+	it('a node run works with a key pasted with spaces and a newline, and a Base URL without /v1', async () => {
+		const { error, output } = await runCometApi({
+			parameters: { resource: 'image', operation: 'generate', prompt: 'a kite' },
+			credentials: { apiKey: ` ${API_KEY}\n`, baseUrl: api.baseUrl.replace(/\/v1$/, '') },
+		});
+		expect(error).toBeUndefined();
+		expect(output).toHaveLength(1);
+		expect(api.requests.map((r) => r.path)).toEqual(['/v1/images/generations']);
+		expect(api.requests[0].headers.authorization).toBe(`Bearer ${API_KEY}`);
 	});
 
 	it.each([

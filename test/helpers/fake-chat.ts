@@ -22,6 +22,8 @@ export interface ChatRequest {
 	model: string;
 	messages: ChatMessage[];
 	stream: boolean;
+	/** `stream_options: {"include_usage": true}`: the stream ends with a usage chunk. */
+	includeUsage: boolean;
 	body: Record<string, unknown>;
 }
 
@@ -83,6 +85,16 @@ export function readChatRequest(request: RecordedRequest): ChatRequest {
 	if (body.stream !== undefined && typeof body.stream !== 'boolean') {
 		throw invalid("Invalid type for 'stream': expected a boolean.", 'stream');
 	}
+	const streamOptions = body.stream_options;
+	if (streamOptions !== undefined) {
+		if (body.stream !== true) {
+			throw invalid("The 'stream_options' parameter is only allowed when 'stream' is enabled.", 'stream_options');
+		}
+		const includeUsage = (streamOptions as Record<string, unknown> | null)?.include_usage;
+		if (!streamOptions || typeof streamOptions !== 'object' || (includeUsage !== undefined && typeof includeUsage !== 'boolean')) {
+			throw invalid("Invalid type for 'stream_options.include_usage': expected a boolean.", 'stream_options');
+		}
+	}
 	const messages = body.messages;
 	if (!Array.isArray(messages) || messages.length === 0) {
 		throw invalid("'messages' must be a non-empty array", 'messages');
@@ -113,6 +125,7 @@ export function readChatRequest(request: RecordedRequest): ChatRequest {
 		model: String(body.model),
 		messages: messages as ChatMessage[],
 		stream: body.stream === true,
+		includeUsage: (body.stream_options as Record<string, unknown> | undefined)?.include_usage === true,
 		body,
 	};
 }
@@ -167,8 +180,12 @@ function pieces(text: string, size: number): string[] {
 	return list;
 }
 
-/** The `chat.completion.chunk` objects a streamed reply is made of. */
-export function streamChunks(answer: ChatAnswer, model: string): Array<Record<string, unknown>> {
+/**
+ * The `chat.completion.chunk` objects a streamed reply is made of. As OpenAI's API does, the usage
+ * comes in a last chunk (with no choices) only when the request asked for it
+ * (`stream_options: {"include_usage": true}`).
+ */
+export function streamChunks(answer: ChatAnswer, model: string, includeUsage = false): Array<Record<string, unknown>> {
 	const pieceChars = answer.stream?.pieceChars ?? 9;
 	const base = { id: 'chatcmpl-test', object: 'chat.completion.chunk', created: 1744696747, model: answer.model ?? model };
 	const chunk = (delta: Record<string, unknown>, finishReason: string | null = null) => ({
@@ -189,7 +206,7 @@ export function streamChunks(answer: ChatAnswer, model: string): Array<Record<st
 	}
 	if (answer.images) chunks.push(chunk({ images: answer.images }));
 	chunks.push(chunk({}, answer.finishReason === undefined ? 'stop' : answer.finishReason));
-	if (answer.usage !== null) chunks.push({ ...base, choices: [], usage: answer.usage ?? DEFAULT_USAGE });
+	if (includeUsage && answer.usage !== null) chunks.push({ ...base, choices: [], usage: answer.usage ?? DEFAULT_USAGE });
 	return chunks;
 }
 
@@ -217,7 +234,8 @@ export function sseReply(text: string, chunkBytes = 7): FakeReply {
 /** The reply to a request: JSON, or an event stream when the request streams. */
 export function renderAnswer(answer: ChatAnswer, request: ChatRequest): FakeReply {
 	if (!request.stream) return { json: completionJson(answer, request.model) };
-	return sseReply(sseText(streamChunks(answer, request.model), answer.stream), answer.stream?.chunkBytes ?? 7);
+	const chunks = streamChunks(answer, request.model, request.includeUsage);
+	return sseReply(sseText(chunks, answer.stream), answer.stream?.chunkBytes ?? 7);
 }
 
 const defaultResponder: ChatResponder = (_request, context) => gpt4oImageAnswer(context);

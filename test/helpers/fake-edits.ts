@@ -69,6 +69,13 @@ function sniff(data: Buffer): string | undefined {
 	return undefined;
 }
 
+/** Colour type 4 or 6 (with alpha), or a tRNS chunk before the image data. */
+function pngHasAlpha(data: Buffer): boolean {
+	if (data[25] === 4 || data[25] === 6) return true;
+	const trns = data.indexOf('tRNS', 8, 'latin1');
+	return trns !== -1 && trns < data.indexOf('IDAT', 8, 'latin1');
+}
+
 function refuse(message: string, code: string, param = ''): never {
 	throw new BadRequest(errorReply(400, message, code, param));
 }
@@ -138,6 +145,12 @@ registerRoute('POST /v1/images/edits', async (request, context) => {
 	if (masks.length > 1) refuse('Only one mask may be sent.', 'invalid_request', 'mask');
 	if (masks.length === 1 && masks[0].mimeType !== 'image/png') {
 		refuse("Invalid file 'mask': the mask must be a PNG.", 'invalid_image_format', 'mask');
+	}
+	if (masks.length === 1 && masks[0].data.length >= 4 * 1024 * 1024) {
+		refuse("Invalid file 'mask': the mask must be less than 4 MB.", 'invalid_image', 'mask');
+	}
+	if (masks.length === 1 && !pngHasAlpha(masks[0].data)) {
+		refuse("Invalid file 'mask': the mask must be a PNG with an alpha channel.", 'invalid_image', 'mask');
 	}
 	return imagesReply(body, context);
 });

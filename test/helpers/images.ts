@@ -47,6 +47,29 @@ export function makePng(width = 4, height = 4, seed = 0): Buffer {
 	]);
 }
 
+/**
+ * A decodable PNG of colour type 0 (grey), 2 (RGB), 4 (grey + alpha) or 6 (RGBA); `trns` adds a
+ * tRNS chunk (transparency for a colour or grey image without an alpha channel).
+ */
+export function makePngOfType(width: number, height: number, colourType: 0 | 2 | 4 | 6, trns = false): Buffer {
+	const channels = { 0: 1, 2: 3, 4: 2, 6: 4 }[colourType];
+	const header = Buffer.alloc(13);
+	header.writeUInt32BE(width, 0);
+	header.writeUInt32BE(height, 4);
+	header[8] = 8;
+	header[9] = colourType;
+	const row = Buffer.alloc(1 + width * channels, 0x80);
+	row[0] = 0;
+	const raw = Buffer.concat(Array.from({ length: height }, () => row));
+	return Buffer.concat([
+		Buffer.from('89504e470d0a1a0a', 'hex'),
+		pngChunk('IHDR', header),
+		...(trns ? [pngChunk('tRNS', colourType === 2 ? Buffer.alloc(6) : Buffer.alloc(2))] : []),
+		pngChunk('IDAT', deflateSync(raw)),
+		pngChunk('IEND', Buffer.alloc(0)),
+	]);
+}
+
 /** A JPEG whose headers (SOI, JFIF, SOF0 with the size, EOI) are right; `seed` varies the bytes. */
 export function makeJpeg(width = 4, height = 4, seed = 0): Buffer {
 	const app0 = Buffer.from('ffe000104a46494600010100000100010000', 'hex');

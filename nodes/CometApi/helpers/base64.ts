@@ -34,3 +34,15 @@ export function decodeBase64(text: string): Buffer | undefined {
 	// Node's base64 decoder takes both alphabets and skips the white space counted out above.
 	return Buffer.from(text, 'base64');
 }
+
+const DATA_URI_PREFIX = /^\s*data:([^;,]*)((?:;[^;,]*)*);base64,/i;
+
+/**
+ * Base64 text that may carry a `data:<type>;base64,` prefix (chat replies; some relays put it in
+ * `b64_json` too): the base64 after the prefix, and the type the prefix names.
+ */
+export function splitDataUri(text: string): { base64: string; mimeType?: string } {
+	const match = DATA_URI_PREFIX.exec(text);
+	if (!match) return { base64: text };
+	return { base64: text.slice(match[0].length), mimeType: match[1].trim().toLowerCase() || undefined };
+}

@@ -1,7 +1,7 @@
 import type { IBinaryData, IExecuteFunctions, NodeOperationError } from 'n8n-workflow';
 
 import { readImageSize, type ImageSize } from './image-size';
-import { detectImageType } from './image-type';
+import { detectImageType, imageTypeNames, type ImageType } from './image-type';
 import { itemError } from './item-error';
 
 /*
@@ -69,9 +69,17 @@ function inputBinaryMeta(
 	return meta;
 }
 
+/** The image formats an operation takes, when it takes fewer than every image. */
+export interface AcceptedImages {
+	types: readonly ImageType[];
+	/** The operation's name, for the message. */
+	operation: string;
+}
+
 /**
- * Checks the bytes of an input image: not empty, not over 50 MB, and an image. `head` holds at least
- * the file's first bytes. Returns a real image content type and a file name for the upload.
+ * Checks the bytes of an input image: not empty, not over 50 MB, an image, and of an accepted type
+ * when the operation names them. `head` holds at least the file's first bytes. Returns a real image
+ * content type and a file name for the upload.
  */
 function checkImageBytes(
 	this: IExecuteFunctions,
@@ -80,6 +88,7 @@ function checkImageBytes(
 	meta: IBinaryData,
 	byteLength: number,
 	head: Buffer,
+	accepted?: AcceptedImages,
 ): { mimeType: string; fileName: string } {
 	if (byteLength === 0) {
 		throw itemError(this.getNode(), itemIndex, `the file in "${property}" is empty`, 'Check the node that produced the file.');
@@ -89,12 +98,21 @@ function checkImageBytes(
 	const sniffed = detectImageType(head);
 	const declared = (meta.mimeType ?? '').toLowerCase();
 	const mimeType = sniffed?.mimeType ?? (declared.startsWith('image/') ? declared : undefined);
+	const names = accepted ? imageTypeNames(accepted.types) : 'PNG, JPEG, WEBP or GIF';
 	if (!mimeType) {
 		throw itemError(
 			this.getNode(),
 			itemIndex,
 			`the file in "${property}" is not an image (${meta.fileName ?? 'no file name'}, ${meta.mimeType || 'no MIME type'})`,
-			'Send a PNG, JPEG, WEBP or GIF image.',
+			`Send a ${names} image.`,
+		);
+	}
+	if (accepted && !accepted.types.some((type) => type.mimeType === mimeType)) {
+		throw itemError(
+			this.getNode(),
+			itemIndex,
+			`the image in "${property}" is ${mimeType}, which ${accepted.operation} does not take: it takes ${names} only`,
+			`CometAPI refuses other formats here. Convert the image to ${names} first (e.g. with the Edit Image node's Format option).`,
 		);
 	}
 	const extension = sniffed?.extension ?? mimeType.replace(/^image\//, '').replace(/[^a-z0-9]/g, '');
@@ -144,20 +162,21 @@ async function streamToBlob(
 
 /**
  * Reads one input image through n8n's binary helpers, once, into a Blob, and checks it before
- * anything is sent: present, not empty, not over 50 MB, and an image.
+ * anything is sent: present, not empty, not over 50 MB, an image, and one of `accepted` (when given).
  */
 export async function readInputBlob(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	property: string,
 	fieldLabel: string,
+	accepted?: AcceptedImages,
 ): Promise<InputBlob> {
 	const meta = inputBinaryMeta.call(this, itemIndex, property, fieldLabel);
 	const raw = meta.id
 		? await streamToBlob(this, itemIndex, property, meta.id)
 		: new Blob([await this.helpers.getBinaryDataBuffer(itemIndex, property)]);
 	const head = Buffer.from(await raw.slice(0, HEAD_BYTES).arrayBuffer());
-	const { mimeType, fileName } = checkImageBytes.call(this, itemIndex, property, meta, raw.size, head);
+	const { mimeType, fileName } = checkImageBytes.call(this, itemIndex, property, meta, raw.size, head, accepted);
 	return {
 		property,
 		blob: new Blob([raw], { type: mimeType }),

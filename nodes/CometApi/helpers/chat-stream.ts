@@ -1,26 +1,14 @@
-import type { IDataObject, IExecuteFunctions, INode, NodeApiError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { apiError, readApiError, SseDecoder, type ByteStream, type SseEvent } from '../transport';
+import { apiError, SseDecoder, type ByteStream, type SseEvent } from '../transport';
 import { asRecord } from './chat-reply';
+import { hasApiError, replyError } from './reply-error';
 
 /*
  * A streamed chat completion: its Server-Sent Events (split by the transport's SseDecoder), read as
  * they arrive and accumulated into the object a non-streamed request returns, so both are handled
- * alike afterwards; and the errors CometAPI reports inside a reply.
+ * alike afterwards.
  */
-
-/** An `error` that says something: a message or a code (CometAPI sends `"error": {}` on success). */
-export function hasApiError(body: Record<string, unknown>): boolean {
-	const error = body.error;
-	if (typeof error === 'string') return error.trim() !== '';
-	const record = asRecord(error);
-	return !!record && (!!record.message || !!record.code);
-}
-
-/** The error users see for an error CometAPI reported inside a reply (no HTTP status: it came with a 200). */
-export function replyError(node: INode, error: unknown, itemIndex: number): NodeApiError {
-	return apiError(node, { ...readApiError(0, error), status: undefined }, itemIndex);
-}
 
 function parseJson(text: string): unknown[] {
 	try {

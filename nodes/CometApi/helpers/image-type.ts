@@ -4,10 +4,10 @@ export interface ImageType {
 	extension: string;
 }
 
-const PNG: ImageType = { mimeType: 'image/png', extension: 'png' };
-const JPEG: ImageType = { mimeType: 'image/jpeg', extension: 'jpeg' };
-const WEBP: ImageType = { mimeType: 'image/webp', extension: 'webp' };
-const GIF: ImageType = { mimeType: 'image/gif', extension: 'gif' };
+export const PNG: ImageType = { mimeType: 'image/png', extension: 'png' };
+export const JPEG: ImageType = { mimeType: 'image/jpeg', extension: 'jpeg' };
+export const WEBP: ImageType = { mimeType: 'image/webp', extension: 'webp' };
+export const GIF: ImageType = { mimeType: 'image/gif', extension: 'gif' };
 
 /** Sniffs PNG, JPEG, WEBP and GIF from the bytes; undefined for anything else. */
 export function detectImageType(data: Buffer): ImageType | undefined {
@@ -42,4 +42,27 @@ export function imageTypeFromName(name: string | undefined): ImageType | undefin
 		default:
 			return undefined;
 	}
+}
+
+/** The formats' names for a message: "PNG, JPEG or WEBP". */
+export function imageTypeNames(types: readonly ImageType[]): string {
+	const names = types.map((type) => type.extension.toUpperCase());
+	return names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}` : names.join('');
+}
+
+/**
+ * Whether a PNG has an alpha channel: colour type 4 or 6 (grey or colour with alpha), or a tRNS
+ * chunk (which comes before the image data). Undefined when `data` is not a PNG or ends before
+ * that is known.
+ */
+export function pngHasAlpha(data: Buffer): boolean | undefined {
+	if (detectImageType(data) !== PNG || data.length < 26 || data.toString('latin1', 12, 16) !== 'IHDR') return undefined;
+	const colourType = data[25];
+	if (colourType === 4 || colourType === 6) return true;
+	for (let offset = 8; offset + 8 <= data.length; offset += 12 + data.readUInt32BE(offset)) {
+		const chunk = data.toString('latin1', offset + 4, offset + 8);
+		if (chunk === 'tRNS') return true;
+		if (chunk === 'IDAT' || chunk === 'IEND') return false;
+	}
+	return undefined;
 }

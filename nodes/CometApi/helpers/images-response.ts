@@ -2,9 +2,10 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { downloadImage, type DownloadOptions } from '../transport';
-import { decodeBase64 } from './base64';
+import { decodeBase64, splitDataUri } from './base64';
 import type { ImageResult } from './binary-output';
 import { detectImageType } from './image-type';
+import { hasApiError, replyError } from './reply-error';
 
 export interface CollectOptions {
 	itemIndex: number;
@@ -26,6 +27,8 @@ export async function collectImages(
 	const { itemIndex } = options;
 	const entries = response.data;
 	if (!Array.isArray(entries) || entries.length === 0) {
+		// A 200 whose body is CometAPI's error envelope: its own message and code.
+		if (hasApiError(response)) throw replyError(this.getNode(), response, itemIndex);
 		throw new NodeOperationError(this.getNode(), 'CometAPI’s reply holds no images (no "data" list)', {
 			itemIndex,
 			description: `The reply had the fields: ${Object.keys(response).join(', ') || 'none'}. Try again, or check that the model makes images.`,
@@ -37,8 +40,8 @@ export async function collectImages(
 		const revisedPrompt =
 			typeof record.revised_prompt === 'string' && record.revised_prompt ? record.revised_prompt : undefined;
 		if (typeof record.b64_json === 'string' && record.b64_json !== '') {
-			const data = decodeResultImage.call(this, record.b64_json, index, { itemIndex, reply: 'CometAPI’s reply' });
-			images.push({ data, revisedPrompt });
+			const image = decodeResultImage.call(this, record.b64_json, index, { itemIndex, reply: 'CometAPI’s reply' });
+			images.push({ ...image, revisedPrompt });
 		} else if (typeof record.url === 'string' && record.url !== '') {
 			if (!options.downloadUrls) {
 				images.push({ url: record.url, revisedPrompt });
@@ -58,15 +61,16 @@ export async function collectImages(
 }
 
 /**
- * Decodes image `index` (0-based) of a reply from base64; invalid base64 is an error naming the
- * image, not a broken file.
+ * Decodes image `index` (0-based) of a reply from base64, with or without a `data:image/…;base64,`
+ * prefix; invalid base64 is an error naming the image, not a broken file.
  */
 export function decodeResultImage(
 	this: IExecuteFunctions,
-	base64: string,
+	text: string,
 	index: number,
 	options: { itemIndex: number; reply: string },
-): Buffer {
+): ImageResult {
+	const { base64, mimeType } = splitDataUri(text);
 	const data = decodeBase64(base64);
 	if (!data) {
 		throw new NodeOperationError(this.getNode(), `Image ${index + 1} in ${options.reply} is not valid base64`, {
@@ -74,7 +78,7 @@ export function decodeResultImage(
 			description: 'The reply was damaged on the way; run the node again.',
 		});
 	}
-	return data;
+	return { data, contentType: mimeType };
 }
 
 /**

@@ -17,11 +17,14 @@ export type ApiRoot = keyof BaseUrls;
 
 /**
  * The roots of a credential's Base URL: trailing slashes dropped, the default when a stored
- * credential has none; the host root is the API root without its trailing `/v1`.
+ * credential has none; the host root is the API root without its trailing `/v1`. A host alone
+ * (`https://api.cometapi.com`, the `/v1` left out) is the host root, and its API root is `/v1`
+ * below it. The credential test maps the Base URL the same way (credentials/CometApi.credentials.ts).
  */
 export function baseUrlsOf(configured: unknown): BaseUrls {
 	const raw = typeof configured === 'string' ? configured.trim() : '';
-	const api = (raw || DEFAULT_BASE_URL).replace(/\/+$/, '');
+	const root = (raw || DEFAULT_BASE_URL).replace(/\/+$/, '');
+	const api = /^https?:\/\/[^/]+$/i.test(root) ? `${root}/v1` : root;
 	return { api, host: api.replace(/\/v1$/, '') };
 }
 

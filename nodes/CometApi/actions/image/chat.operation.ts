@@ -4,8 +4,10 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { readInputBlob } from '../../helpers/binary-input';
 import { toOutputItems, type ImageResult } from '../../helpers/binary-output';
 import { parseChatReply, type FoundImage } from '../../helpers/chat-reply';
-import { hasApiError, readChatStream, replyError } from '../../helpers/chat-stream';
+import { readChatStream } from '../../helpers/chat-stream';
 import { decodeResultImage, downloadResultImage } from '../../helpers/images-response';
+import { hasApiError, replyError } from '../../helpers/reply-error';
+import { reportTokenUsage } from '../../helpers/token-usage';
 import { apiStreamRequest, DEFAULT_MAX_DOWNLOAD_MB } from '../../transport';
 import {
 	additionalBodyFieldsOption,
@@ -134,6 +136,8 @@ export async function execute(
 	if (systemMessage.trim() !== '') messages.push({ role: 'system', content: systemMessage });
 	messages.push(await userMessage.call(this, itemIndex, prompt));
 	const body: IDataObject = { model, messages, stream: options.stream !== false, ...additionalFields };
+	// A streamed reply carries its usage only when asked for it (in a last chunk).
+	if (body.stream === true && body.stream_options === undefined) body.stream_options = { include_usage: true };
 
 	// A streamed request also takes a plain JSON answer (relays that ignore `stream`), and the other way round.
 	const reply = await apiStreamRequest.call(
@@ -146,6 +150,7 @@ export async function execute(
 		reply.kind === 'stream'
 			? await readChatStream.call(this, reply.events, { itemIndex, timeoutSeconds: requestSettings.timeoutSeconds, signal })
 			: reply.body;
+	reportTokenUsage.call(this, completion.usage);
 	const choices = Array.isArray(completion.choices) ? (completion.choices as IDataObject[]) : [];
 	if (choices.length === 0) {
 		if (hasApiError(completion)) throw replyError(node, completion, itemIndex);
@@ -198,15 +203,8 @@ async function toImageResult(
 	index: number,
 	settings: { itemIndex: number; maxBytes: number; timeoutSeconds: number; signal?: AbortSignal },
 ): Promise<ImageResult> {
-	const { itemIndex } = settings;
 	if (!found.inline) {
 		return await downloadResultImage.call(this, found.source, index, settings);
 	}
-	const comma = found.source.indexOf(',');
-	const contentType = found.source.slice('data:'.length, found.source.indexOf(';'));
-	const data = decodeResultImage.call(this, found.source.slice(comma + 1), index, {
-		itemIndex,
-		reply: 'the model’s reply',
-	});
-	return { data, contentType };
+	return decodeResultImage.call(this, found.source, index, { itemIndex: settings.itemIndex, reply: 'the model’s reply' });
 }

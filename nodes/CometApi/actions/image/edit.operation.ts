@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { readInputBlob, type InputBlob } from '../../helpers/binary-input';
+import { readInputBlob, type AcceptedImages, type InputBlob } from '../../helpers/binary-input';
+import { JPEG, PNG, pngHasAlpha, WEBP } from '../../helpers/image-type';
 import { itemError } from '../../helpers/item-error';
 import { apiRequest } from '../../transport';
 import { BINARY_FIELDS_HINT, modelProperty, promptProperty } from '../common.description';
@@ -25,6 +26,10 @@ import { imagesReplyToItems, readImagesRequest } from './images-api';
 export const MAX_EDIT_IMAGES = 16;
 const IMAGES_LABEL = 'Input Image Fields';
 const MASK_LABEL = 'Mask Binary Field';
+/** What /images/edits takes (GIF, HEIC, SVG, BMP… are refused by the API). */
+const ACCEPTED: AcceptedImages = { types: [PNG, JPEG, WEBP], operation: 'Edit Image' };
+/** OpenAI's limit for a mask, which CometAPI passes on: a PNG under 4 MB. */
+export const MAX_MASK_BYTES = 4 * 1024 * 1024;
 /** Multipart fields that carry files; Additional Body Fields cannot set them. */
 const FILE_FIELDS = ['image', 'image[]', 'mask'];
 
@@ -116,7 +121,7 @@ const properties: INodeProperties[] = [
 			default: '',
 			placeholder: 'e.g. mask',
 			description:
-				'Name of the input binary field holding a PNG mask: its fully transparent areas are where the first image is edited. It must have the same width and height as the first image. Empty: no mask.',
+				'Name of the input binary field holding a PNG mask with an alpha channel, under 4 MB: its fully transparent areas are where the first image is edited. It must have the same width and height as the first image. Empty: no mask.',
 		},
 	]),
 ];
@@ -158,22 +163,32 @@ function readFieldNames(
 	return { images, mask: mask || undefined };
 }
 
-/** A mask must be a PNG with the first image's width and height (the API refuses anything else). */
-function checkMask(context: IExecuteFunctions, itemIndex: number, mask: InputBlob, first: InputBlob): void {
+/**
+ * A mask must be a PNG with an alpha channel, under 4 MB, with the first image's width and height
+ * (the API refuses anything else).
+ */
+async function checkMask(context: IExecuteFunctions, itemIndex: number, mask: InputBlob, first: InputBlob): Promise<void> {
+	const fail = (problem: string, description: string) =>
+		itemError(context.getNode(), itemIndex, `the mask in "${mask.property}" (${MASK_LABEL}) ${problem}`, description);
 	if (mask.mimeType !== 'image/png' || !mask.size) {
-		throw itemError(
-			context.getNode(),
-			itemIndex,
-			`the mask in "${mask.property}" is not a PNG (${mask.mimeType})`,
-			'The mask must be a PNG whose fully transparent areas mark where to edit. Convert it to PNG first.',
+		throw fail(`is not a PNG (${mask.mimeType})`, 'The mask must be a PNG whose fully transparent areas mark where to edit. Convert it to PNG first.');
+	}
+	if (mask.blob.size >= MAX_MASK_BYTES) {
+		throw fail(
+			`is ${(mask.blob.size / 1024 / 1024).toFixed(1)} MB; a mask must be under 4 MB`,
+			'Save the mask as a smaller PNG: only its transparency counts, so fewer colours or a smaller size keep it light.',
+		);
+	}
+	if (pngHasAlpha(Buffer.from(await mask.blob.arrayBuffer())) === false) {
+		throw fail(
+			'is a PNG without an alpha channel',
+			'The fully transparent areas of the mask mark where to edit, so it needs transparency: save it as a PNG with an alpha channel (RGBA).',
 		);
 	}
 	const { width, height } = mask.size;
 	if (first.size && (first.size.width !== width || first.size.height !== height)) {
-		throw itemError(
-			context.getNode(),
-			itemIndex,
-			`the mask in "${mask.property}" is ${width}x${height} but the first image "${first.property}" is ${first.size.width}x${first.size.height}`,
+		throw fail(
+			`is ${width}x${height} but the first image "${first.property}" is ${first.size.width}x${first.size.height}`,
 			'The mask must have exactly the width and height of the first input image. Resize the mask first.',
 		);
 	}
@@ -209,10 +224,10 @@ export async function execute(
 
 	const images: InputBlob[] = [];
 	for (const property of names.images) {
-		images.push(await readInputBlob.call(this, itemIndex, property, IMAGES_LABEL));
+		images.push(await readInputBlob.call(this, itemIndex, property, IMAGES_LABEL, ACCEPTED));
 	}
 	const mask = names.mask ? await readInputBlob.call(this, itemIndex, names.mask, MASK_LABEL) : undefined;
-	if (mask) checkMask(this, itemIndex, mask, images[0]);
+	if (mask) await checkMask(this, itemIndex, mask, images[0]);
 
 	// Text fields first (model before anything else, for relays that route while they read), then files.
 	const form = new FormData();

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from '
 import { toOutputItems, type OutputSettings } from '../../helpers/binary-output';
 import { collectImages } from '../../helpers/images-response';
 import { itemError } from '../../helpers/item-error';
+import { reportTokenUsage } from '../../helpers/token-usage';
 import {
 	parseAdditionalFields,
 	readModel,
@@ -116,6 +117,8 @@ export async function imagesReplyToItems(
 	response: IDataObject,
 	extra: IDataObject = {},
 ): Promise<INodeExecutionData[]> {
+	// Billed once the reply is here, whatever becomes of its images.
+	reportTokenUsage.call(this, response.usage);
 	const images = await collectImages.call(this, response, {
 		itemIndex,
 		downloadUrls: request.options.downloadUrls !== false,

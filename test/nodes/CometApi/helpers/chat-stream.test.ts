@@ -31,6 +31,7 @@ describe('ChatStreamAccumulator', () => {
 				stream: { pieceChars: 4 },
 			},
 			'gemini-2.5-flash-image',
+			true,
 		);
 		const reply = accumulate(decode([sseText(chunks)]));
 		expect(reply.done).toBe(true);

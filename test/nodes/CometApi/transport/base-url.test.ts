@@ -18,6 +18,8 @@ describe('The two roots of a credential', () => {
 		['trailing slashes', 'https://api.cometapi.com/v1//', 'https://api.cometapi.com/v1', 'https://api.cometapi.com'],
 		['a relay with a path', 'http://127.0.0.1:8080/comet/v1', 'http://127.0.0.1:8080/comet/v1', 'http://127.0.0.1:8080/comet'],
 		['a root without /v1 (both roots)', 'https://relay.example.com/api', 'https://relay.example.com/api', 'https://relay.example.com/api'],
+		['the host alone (its /v1 left out)', 'https://api.cometapi.com', 'https://api.cometapi.com/v1', 'https://api.cometapi.com'],
+		['the host alone with a slash', 'http://127.0.0.1:8080/', 'http://127.0.0.1:8080/v1', 'http://127.0.0.1:8080'],
 		['/v1 inside the path only', 'https://relay.example.com/v1/proxy', 'https://relay.example.com/v1/proxy', 'https://relay.example.com/v1/proxy'],
 	])('%s', (_case, configured, apiRoot, hostRoot) => {
 		expect(baseUrlsOf(configured)).toEqual({ api: apiRoot, host: hostRoot });

@@ -46,6 +46,7 @@ describe('Chat Image: gpt-4o-image (Markdown with CDN links)', () => {
 			model: 'gpt-4o-image',
 			messages: [{ role: 'user', content: CHAT_PROMPT }],
 			stream: true,
+			stream_options: { include_usage: true },
 		});
 
 		expect(output).toHaveLength(1);
@@ -240,6 +241,17 @@ describe('Chat Image: input images and the request', () => {
 				],
 			},
 		]);
+	});
+
+	it('keeps GIF input images (Edit Image refuses them): sent as a data:image/gif URL', async () => {
+		const gif = makeGif(16, 16);
+		const { error } = await fake.run(
+			{ inputImages: 'data' },
+			{ input: [{ binary: { data: { data: gif, fileName: 'anim.gif', mimeType: 'image/gif' } } }] },
+		);
+		expect(error).toBeUndefined();
+		const [message] = chatRequests()[0].json?.messages as Array<{ content: unknown[] }>;
+		expect(message.content[1]).toEqual({ type: 'image_url', image_url: { url: `data:image/gif;base64,${gif.toString('base64')}` } });
 	});
 
 	it('a missing input binary stops the item before any request, naming the property', async () => {
@@ -508,7 +520,7 @@ describe('Chat Image: Additional Body Fields', () => {
 			options: { stream: false, additionalBodyFields: '{"stream": true, "n": 1}' },
 		});
 		expect(error).toBeUndefined();
-		expect(fake.api.requests[0].json).toMatchObject({ stream: true, n: 1 });
+		expect(fake.api.requests[0].json).toMatchObject({ stream: true, n: 1, stream_options: { include_usage: true } });
 		expect(output).toHaveLength(1);
 	});
 

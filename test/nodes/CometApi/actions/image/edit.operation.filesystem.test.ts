@@ -80,7 +80,7 @@ describe('Edit Image in filesystem binary mode', () => {
 			],
 			{ options: { maskProperty: 'mask' } },
 		);
-		expect(error!.message).toBe('Item 0: the mask in "mask" is 480x640 but the first image "data" is 640x480');
+		expect(error!.message).toBe('Item 0: the mask in "mask" (Mask Binary Field) is 480x640 but the first image "data" is 640x480');
 		expect(api.requests).toHaveLength(0);
 	});
 

@@ -2,7 +2,7 @@ import { runEditChain } from '../../../../helpers/edit-chain';
 import { API_KEY } from '../../../../helpers/fake-cometapi';
 import { parseMultipart, type Multipart } from '../../../../helpers/fake-edits';
 import { binaryBuffer, model, runCometApi, type InputBinary, type InputItem, type RunOptions } from '../../../../helpers/harness';
-import { makeJpeg, makePng, makeWebp } from '../../../../helpers/images';
+import { makeGif, makeJpeg, makePng, makePngOfType, makeWebp } from '../../../../helpers/images';
 import { useFakeCometApi } from '../../../../helpers/setup';
 
 const api = useFakeCometApi();
@@ -226,13 +226,13 @@ describe('Edit Image: bad input is refused before any request', () => {
 			'a mask that is not a PNG',
 			{ options: { maskProperty: 'mask' } },
 			{ data: photo, mask: { data: makeJpeg(16, 16), fileName: 'mask.jpg', mimeType: 'image/jpeg' } },
-			'Item 0: the mask in "mask" is not a PNG (image/jpeg)',
+			'Item 0: the mask in "mask" (Mask Binary Field) is not a PNG (image/jpeg)',
 		],
 		[
 			'a mask whose size differs from the first image',
 			{ imageProperties: 'data, second', options: { maskProperty: 'mask' } },
 			{ data: photo, second: { data: makePng(8, 8), mimeType: 'image/png' }, mask: { data: makePng(16, 8), mimeType: 'image/png' } },
-			'Item 0: the mask in "mask" is 16x8 but the first image "data" is 16x16',
+			'Item 0: the mask in "mask" (Mask Binary Field) is 16x8 but the first image "data" is 16x16',
 		],
 		[
 			'a missing mask property',
@@ -265,6 +265,24 @@ describe('Edit Image: bad input is refused before any request', () => {
 			'Item 0: Additional Body Fields (JSON) cannot set "mask"',
 		],
 		['an empty prompt', { prompt: ' ' }, { data: photo }, 'Item 0: the Prompt is empty'],
+		[
+			'a mask without an alpha channel (RGB PNG)',
+			{ options: { maskProperty: 'mask' } },
+			{ data: photo, mask: { data: makePngOfType(16, 16, 2), fileName: 'mask.png', mimeType: 'image/png' } },
+			'Item 0: the mask in "mask" (Mask Binary Field) is a PNG without an alpha channel',
+		],
+		[
+			'a grey mask without an alpha channel',
+			{ options: { maskProperty: 'mask' } },
+			{ data: photo, mask: { data: makePngOfType(16, 16, 0), mimeType: 'image/png' } },
+			'Item 0: the mask in "mask" (Mask Binary Field) is a PNG without an alpha channel',
+		],
+		[
+			'a mask of 4 MB',
+			{ options: { maskProperty: 'mask' } },
+			{ data: photo, mask: { data: Buffer.concat([makePng(16, 16), Buffer.alloc(4 * 1024 * 1024)]), mimeType: 'image/png' } },
+			'Item 0: the mask in "mask" (Mask Binary Field) is 4.0 MB; a mask must be under 4 MB',
+		],
 	])('%s', async (_case, parameters, binary, message) => {
 		const { error, output } = await edit(parameters, { input: [{ binary }] });
 		expect(output).toEqual([]);
@@ -273,6 +291,40 @@ describe('Edit Image: bad input is refused before any request', () => {
 		expect(error!.context).toMatchObject({ itemIndex: 0 });
 		expect(error!.description).toBeTruthy();
 		expect(api.requests).toHaveLength(0);
+	});
+
+	it.each<[string, InputBinary, string]>([
+		['GIF', { data: makeGif(16, 16), fileName: 'anim.gif', mimeType: 'image/gif' }, 'image/gif'],
+		// Only the declared type is known for these: the bytes are not sniffed as PNG, JPEG, WEBP or GIF.
+		['HEIC', { data: Buffer.from('\0\0\0\x18ftypheic\0\0\0\0heicmif1', 'latin1'), fileName: 'IMG_0001.HEIC', mimeType: 'image/heic' }, 'image/heic'],
+		['SVG', { data: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16"/>'), fileName: 'logo.svg', mimeType: 'image/svg+xml' }, 'image/svg+xml'],
+		['BMP', { data: Buffer.concat([Buffer.from('BM', 'latin1'), Buffer.alloc(64)]), fileName: 'scan.bmp', mimeType: 'image/bmp' }, 'image/bmp'],
+	])('a %s input image is refused before sending; the message lists PNG, JPEG and WEBP', async (_case, file, type) => {
+		const { error, output } = await edit({ imageProperties: 'data, second' }, { input: [{ binary: { data: photo, second: file } }] });
+		expect(output).toEqual([]);
+		expect(error!.message).toBe(
+			`Item 0: the image in "second" is ${type}, which Edit Image does not take: it takes PNG, JPEG or WEBP only`,
+		);
+		expect(error!.description).toContain('Convert the image to PNG, JPEG or WEBP first');
+		expect(error!.context).toMatchObject({ itemIndex: 0 });
+		expect(api.requests).toHaveLength(0);
+	});
+
+	it.each<[string, Buffer]>([
+		['grey + alpha (colour type 4)', makePngOfType(16, 16, 4)],
+		['RGB with a tRNS chunk', makePngOfType(16, 16, 2, true)],
+		['palette-free grey with a tRNS chunk', makePngOfType(16, 16, 0, true)],
+	])('a mask with transparency is sent: %s', async (_case, data) => {
+		const { error, output } = await edit(
+			{ options: { maskProperty: 'mask' } },
+			{ input: [{ binary: { data: photo, mask: { data, fileName: 'mask.png', mimeType: 'image/png' } } }] },
+		);
+		expect(error).toBeUndefined();
+		expect(output).toHaveLength(1);
+		expect((await sentForm()).files.map((file) => [file.field, file.data])).toEqual([
+			['image', photo.data],
+			['mask', data],
+		]);
 	});
 
 	it('a missing property lists the binary properties the item has', async () => {

@@ -1,0 +1,33 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { accumulateTokenUsage } from 'n8n-workflow';
+
+/*
+ * Token usage reported to n8n's own accounting: `accumulateTokenUsage` adds a reply's input and
+ * output tokens to the node run's metadata (`tokenUsage`). n8n-workflow has it since the 2.x
+ * releases after 2.8; with an older n8n (the package's peer is any n8n-workflow) there is nothing
+ * to report to, and the usage stays in the output JSON only.
+ */
+
+const accumulate = accumulateTokenUsage as typeof accumulateTokenUsage | undefined;
+
+function tokens(value: unknown): number {
+	return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.round(value) : 0;
+}
+
+/**
+ * Adds a reply's `usage` to the run's token usage: Images API replies count `input_tokens` and
+ * `output_tokens`, chat completions `prompt_tokens` and `completion_tokens`. A reply without usage
+ * adds nothing; accounting never fails an item.
+ */
+export function reportTokenUsage(this: IExecuteFunctions, usage: unknown): void {
+	if (!usage || typeof usage !== 'object' || typeof accumulate !== 'function') return;
+	const record = usage as IDataObject;
+	const input = tokens(record.input_tokens ?? record.prompt_tokens);
+	const output = tokens(record.output_tokens ?? record.completion_tokens);
+	if (input === 0 && output === 0) return;
+	try {
+		accumulate(this, input, output);
+	} catch {
+		// An n8n whose node context cannot hold the metadata: the usage stays in the output JSON.
+	}
+}
