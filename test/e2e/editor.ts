@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test-only code, never shipped */
+/* eslint-disable @n8n/community-nodes/require-node-api-error -- test-only code, never shipped: a failed step re-throws its assertion error */
 import { randomUUID } from 'node:crypto';
 
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -227,11 +227,16 @@ export function editorSuite(version: string) {
 			await shots.take(page, 'credential-wrong-key');
 			// ── PENDING: waits for a credential test rule (credentials/, not written yet) ──
 			// CometAPI's 401 says "Invalid token"; n8n's credential test drops the body, so the modal
-			// cannot say that the key is invalid unless the credential's test has a rule for 401, e.g.
-			// rules: [{ type: 'responseCode', properties: { value: 401, message: 'Invalid API key…' } }]
-			await pending('a credential test rule for 401', async () => {
-				expect(await modal.locator('[data-test-id="node-credentials-config-container"]').innerText()).toMatch(/invalid[^\n]*(key|token)/i);
-			});
+			// cannot say that the key is invalid unless the credential's test has a rule for 401:
+			//   rules: [{ type: 'responseCode', properties: { value: 401, message: 'Invalid API key…' } }]
+			// n8n 2.41 shows such a rule's message; 2.8 keeps its own text for a 401 whatever the rules
+			// say (tried with a patched credential), so this waits only on releases after 2.8.
+			if (version !== '2.8.4') {
+				await pending('a credential test rule for 401', async () => {
+					expect(await modal.getByTestId('node-credentials-config-container').innerText()).toMatch(/invalid[^\n]*(key|token)/i);
+				});
+			}
+			// ── end of PENDING ──
 
 			// ── panel change (commit b5cc819): the notice for a Base URL without http:// or https:// ──
 			await keyInput.fill(API_KEY);
