@@ -18,8 +18,8 @@ export async function launchChromium(): Promise<Browser> {
 	const executablePath = process.env.CHROMIUM_PATH || DEFAULT_CHROMIUM;
 	if (!existsSync(executablePath)) {
 		throw new Error(
-			`Chromium not found at ${executablePath}. Install it with \`apt-get install chromium\` (.ci/run does), ` +
-				'or point CHROMIUM_PATH at a Chromium or Chrome binary.',
+			`Chromium not found at ${executablePath}: \`.ci/run\` installs it with \`apt-get install chromium\` ` +
+				'(Debian/Ubuntu); or set CHROMIUM_PATH to a Chromium or Chrome binary.',
 		);
 	}
 	// n8n marks its editor with data-test-id (playwright's default is data-testid)
@@ -44,7 +44,7 @@ export async function launchChromium(): Promise<Browser> {
  * Reads a value until `check` accepts it (an expect-style wait for lists and texts that load or
  * filter asynchronously); throws the last assertion error after `timeoutMs`.
  */
-export async function eventually<T>(read: () => Promise<T>, check: (value: T) => void, timeoutMs = 30000): Promise<T> {
+export async function eventually<T>(read: () => Promise<T>, check: (value: T) => void, timeoutMs = 60000): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await read();
@@ -89,7 +89,8 @@ export class Screenshots {
 	async take(page: Page, step: string): Promise<string> {
 		this.count += 1;
 		const path = join(this.dir, `${String(this.count).padStart(2, '0')}-${step}.png`);
-		await page.screenshot({ path });
+		// panels slide in: the picture shows where their transitions end
+		await page.screenshot({ path, animations: 'disabled' });
 		return path;
 	}
 }

@@ -100,14 +100,19 @@ export function editorSuite(version: string) {
 
 		/** A test whose failure also saves a screenshot of what the page showed (NN-failed-step-N.png). */
 		function step(title: string, body: () => Promise<void>) {
-			it(title, async () => {
-				try {
-					await body();
-				} catch (error) {
-					await shots.take(page, `failed-step-${title.split('.')[0]}`).catch(() => undefined);
-					throw error;
-				}
-			});
+			it(
+				title,
+				async () => {
+					try {
+						await body();
+					} catch (error) {
+						await shots.take(page, `failed-step-${title.split('.')[0]}`).catch(() => undefined);
+						throw error;
+					}
+				},
+				// a step takes 10–70 s, depending on how busy the machine is
+				300000,
+			);
 		}
 
 		beforeAll(async () => {
@@ -125,10 +130,10 @@ export function editorSuite(version: string) {
 			browser = await launchChromium();
 			context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
 			page = await context.newPage();
-			// a shared 2-core machine: the editor's first load takes 10 s and more
-			page.setDefaultTimeout(30000);
+			// generous: on a busy 2-core machine the editor's first load alone takes 10–60 s
+			page.setDefaultTimeout(60000);
 			page.setDefaultNavigationTimeout(120000);
-		}, 240000);
+		}, 300000);
 
 		afterAll(async () => {
 			await browser?.close();
