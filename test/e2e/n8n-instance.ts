@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -150,33 +151,28 @@ export class N8nInstance {
 			const [path, body] = this.owner.created
 				? ['/rest/login', { emailOrLdapLoginId: this.owner.email, password: this.owner.password }]
 				: ['/rest/owner/setup', { email: this.owner.email, firstName: 'E2e', lastName: 'Owner', password: this.owner.password }];
-			const post = () =>
-				fetch(`${server.url}${path}`, {
-					method: 'POST',
-					headers: { 'content-type': 'application/json', 'browser-id': browserId },
-					body: JSON.stringify(body),
-				});
+			const post = async () =>
+				await call(server.url, 'POST', path, { 'content-type': 'application/json', 'browser-id': browserId }, JSON.stringify(body));
 			// n8n 2.8 answers its readiness check a moment before it registers the REST routes
 			let setup = await post();
 			for (let attempt = 0; setup.status === 404 && attempt < 60; attempt++) {
 				await new Promise((resolve) => setTimeout(resolve, 500));
 				setup = await post();
 			}
-			if (!setup.ok) throw new Error(`POST ${path}: HTTP ${setup.status} ${await setup.text()}`);
+			if (setup.status !== 200) throw new Error(`POST ${path}: HTTP ${setup.status} ${setup.text}`);
 			this.owner.created = true;
-			const cookie = setup.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+			const cookie = setup.setCookie.map((c) => c.split(';')[0]).join('; ');
 			const headers = { cookie, 'browser-id': browserId, 'content-type': 'application/json' };
 			const session: ServerSession = {
 				url: server.url,
 				async rest(method, path, body) {
-					const response = await fetch(`${server.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-					const text = await response.text();
-					return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+					const response = await call(server.url, method, path, headers, body === undefined ? undefined : JSON.stringify(body));
+					return { status: response.status, body: response.text ? (JSON.parse(response.text) as unknown) : undefined };
 				},
 				types: () =>
 					n8nLib.loadedTypes(async (file: string) => {
-						const response = await fetch(`${server.url}/types/${file}`, { headers });
-						return response.ok ? ((await response.json()) as unknown[]) : undefined;
+						const response = await call(server.url, 'GET', `/types/${file}`, headers);
+						return response.status === 200 ? (JSON.parse(response.text) as unknown[]) : undefined;
 					}),
 			};
 			return await use(session);
@@ -201,6 +197,26 @@ export class N8nInstance {
 		rmSync(file);
 		if (run.exitCode !== 0) throw new Error(`${command} failed:\n${run.stdout}\n${run.stderr}`);
 	}
+}
+
+/**
+ * One HTTP call on a connection of its own (no keep-alive). With a pooled connection, a call made
+ * after the client was busy for a few seconds (parsing the 2.41 node types on a loaded machine)
+ * can land on a socket n8n is closing as idle, which fails as "other side closed".
+ */
+function call(base: string, method: string, path: string, headers: Record<string, string>, body?: string) {
+	return new Promise<{ status: number; text: string; setCookie: string[] }>((resolve, reject) => {
+		const req = httpRequest(`${base}${path}`, { method, headers: { ...headers, connection: 'close' }, agent: false }, (res) => {
+			const chunks: Buffer[] = [];
+			res.on('data', (chunk: Buffer) => chunks.push(chunk));
+			res.on('error', reject);
+			res.on('end', () =>
+				resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), setCookie: res.headers['set-cookie'] ?? [] }),
+			);
+		});
+		req.on('error', reject);
+		req.end(body);
+	});
 }
 
 /** stdout holds log lines, then the run as pretty-printed JSON starting at a line that is exactly "{". */
