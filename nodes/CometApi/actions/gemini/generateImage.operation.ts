@@ -5,7 +5,7 @@ import { readInputBlob } from '../../helpers/binary-input';
 import { toOutputItems, type ImageResult } from '../../helpers/binary-output';
 import { parseGeminiReply, SAFETY_STOPS, tokenCount, type GeminiReply } from '../../helpers/gemini-reply';
 import { decodeResultImage } from '../../helpers/images-response';
-import { itemError } from '../../helpers/item-error';
+import { itemError, quoteText } from '../../helpers/item-error';
 import { recordTokenUsage } from '../../helpers/token-usage';
 import { apiRequest } from '../../transport';
 import {
@@ -92,16 +92,10 @@ function readRequest(this: IExecuteFunctions, itemIndex: number) {
 	return { model, prompt, options, fields, body, additional, imageConfig };
 }
 
-/** The start of the model's text for an error message, on one line. */
-function quote(text: string, length = 300): string {
-	const line = text.replace(/\s+/g, ' ').trim();
-	return line.length > length ? `${line.slice(0, length)}…` : line;
-}
-
 /** Why a reply has no image, as an error quoting Gemini's reason (its code is the reason, for continueOnFail). */
 function noImageError(context: IExecuteFunctions, itemIndex: number, reply: GeminiReply): NodeOperationError {
 	const reason = reply.blockReason ?? reply.finishReason;
-	const said = reply.text ? ` The model said: "${quote(reply.text)}"` : '';
+	const said = reply.text ? ` The model said: "${quoteText(reply.text)}"` : '';
 	let message: string;
 	let hint: string;
 	if (reply.blockReason) {
