@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import * as gemini from './actions/gemini';
 import * as image from './actions/image';
 import { router } from './actions/router';
 import { listSearch } from './methods';
@@ -12,7 +13,7 @@ export class CometApi implements INodeType {
 		icon: { light: 'file:cometapi.svg', dark: 'file:cometapi.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ {"generate": "Generate Image", "edit": "Edit Image", "chat": "Generate with Chat Model"}[$parameter["operation"]] }}',
+		subtitle: '={{ {"generate": "Generate Image", "edit": "Edit Image", "chat": "Generate with Chat Model", "generateImage": "Gemini: Generate or Edit Image"}[$parameter["operation"]] }}',
 		description: 'Generate and edit images with CometAPI image models (gpt-image-1, dall-e-3, Seedream, Gemini…)',
 		defaults: { name: 'CometAPI' },
 		usableAsTool: true,
@@ -25,10 +26,14 @@ export class CometApi implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Image', value: 'image' }],
+				options: [
+					{ name: 'Gemini', value: 'gemini', description: 'Gemini’s native API: image models with aspect ratio and 2K/4K size' },
+					{ name: 'Image', value: 'image', description: 'OpenAI-style images and chat endpoints: gpt-image-1, dall-e, Seedream, chat image models' },
+				],
 				default: 'image',
 			},
 			...image.description,
+			...gemini.description,
 		],
 	};
 

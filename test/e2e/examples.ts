@@ -144,6 +144,39 @@ const SPECS: Record<string, ExampleSpec> = {
 		},
 	},
 
+	'gemini-banner-from-product-and-style.json': {
+		prepare({ workflow, folder, api }) {
+			const productPhotoUrl = api.imageHost.publish('photos/lamp.png', makePng(24, 16, 11), 'image/png');
+			const styleReferenceUrl = api.imageHost.publish('photos/style.jpg', makeJpeg(16, 16, 12), 'image/jpeg');
+			setSettings(workflow, { productPhotoUrl, styleReferenceUrl, outputFolder: folder });
+		},
+		check(run, { api, folder, workflow }) {
+			const { prompt } = settingsOf(workflow);
+			expect(api.requests.map((r) => r.path)).toEqual(['/v1beta/models/gemini-3.1-flash-image-preview:generateContent']);
+			expect(api.requests[0].json).toEqual({
+				contents: [
+					{
+						role: 'user',
+						parts: [
+							{ text: prompt },
+							{ inlineData: { mimeType: 'image/png', data: makePng(24, 16, 11).toString('base64') } },
+							{ inlineData: { mimeType: 'image/jpeg', data: makeJpeg(16, 16, 12).toString('base64') } },
+						],
+					},
+				],
+				generationConfig: { responseModalities: ['TEXT', 'IMAGE'], imageConfig: { aspectRatio: '16:9', imageSize: '2K' } },
+			});
+			const [item] = outputOf(run, 'Generate Banner');
+			expect(outputOf(run, 'Generate Banner')).toHaveLength(1);
+			expect(item.binary?.data).toMatchObject({ mimeType: 'image/png', fileName: 'image_1.png' });
+			expect(item.json).toMatchObject({ model: 'gemini-3.1-flash-image-preview', aspectRatio: '16:9', imageSize: '2K', text: 'Here is your image.' });
+			const written = readdirSync(folder);
+			expect(written).toEqual([expect.stringMatching(/^banner-\d+-1\.png$/)]);
+			// the fake draws the aspect ratio's numbers as pixels: a 16x9 PNG
+			expect(readFileSync(join(folder, written[0]))).toEqual(makePng(16, 9, 1));
+		},
+	},
+
 	'form-upload-edit-respond.json': {
 		async verify({ api, n8n, workflow }) {
 			const published = await n8n.cli(['publish:workflow', `--id=${workflow.id}`]);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 
 import * as n8nLib from '../../scripts/lib/n8n';
 import '../helpers/fake-chat'; // registers POST /v1/chat/completions on the fake API
+import '../helpers/fake-gemini'; // registers POST /v1beta/models/{model}:generateContent on the fake API
 import { API_KEY, startFakeCometApi, type FakeCometApi } from '../helpers/fake-cometapi';
 import { parseMultipart } from '../helpers/fake-edits';
 import { makeJpeg, makePng } from '../helpers/images';
@@ -46,7 +47,7 @@ export function e2eSuite(version: string) {
 		let n8n: N8nInstance;
 		let examples: PreparedExample[];
 
-		const ids = { chain: 'e2eChain00000001', multiItem: 'e2eMultiItem0001', rejected: 'e2eBadKey0000001' };
+		const ids = { chain: 'e2eChain00000001', multiItem: 'e2eMultiItem0001', rejected: 'e2eBadKey0000001', gemini: 'e2eGemini0000001' };
 
 		/** The e2e's own workflows (the examples come on top). */
 		const testWorkflows = (out: string): Workflow[] => [
@@ -62,6 +63,11 @@ export function e2eSuite(version: string) {
 				code('Prompts', "return ['a red fox', 'a blue whale', 'a green frog'].map((prompt) => ({ json: { prompt } }));"),
 				cometApi('Generate', { operation: 'generate', prompt: '={{ $json.prompt }}', options: { n: 2 } }),
 				writeFile('Write', `=${out}/multi/{{ $json.prompt.replaceAll(' ', '-') }}-{{ $binary.data.fileName }}`),
+			]),
+			workflow(ids.gemini, 'Generate, then Gemini Generate or Edit Image from it (16:9, 4K)', [
+				manual,
+				cometApi('Generate', { operation: 'generate', prompt: 'a desk lamp' }),
+				cometApi('Gemini', { resource: 'gemini', operation: 'generateImage', prompt: 'the lamp on a desk at night', referenceImages: 'data', aspectRatio: '16:9', imageSize: '4K', options: { includeThoughts: true } }),
 			]),
 			workflow(ids.rejected, 'Generate with a wrong key', [
 				manual,
@@ -96,6 +102,10 @@ export function e2eSuite(version: string) {
 				const operation = (node?.properties as Array<{ name: string; options?: Array<{ value: string }> }>).find((p) => p.name === 'operation');
 				// n8n adds its own "Custom API Call" entry to nodes with a generic-auth credential
 				expect(operation?.options?.map((o) => o.value).sort()).toEqual(['__CUSTOM_API_CALL__', 'chat', 'edit', 'generate']);
+				const properties = node?.properties as Array<{ name: string; default?: unknown; options?: Array<{ value: string }> }>;
+				const resource = properties.find((p) => p.name === 'resource');
+				expect([resource?.default, resource?.options?.map((o) => o.value).sort()]).toEqual(['image', ['__CUSTOM_API_CALL__', 'gemini', 'image']]);
+				expect(properties.filter((p) => p.name === 'operation').flatMap((p) => p.options?.map((o) => o.value))).toContain('generateImage');
 				expect(credential).toMatchObject({ displayName: 'CometAPI API' });
 
 				// the editor's "Test" button: GET {baseUrl}/models with the key
@@ -202,6 +212,34 @@ export function e2eSuite(version: string) {
 			expect(readFileSync(join(n8n.filesDir, 'multi', 'a-red-fox-image_2.png'))).toEqual(makePng(8, 8, 2));
 		});
 
+		it.each(['filesystem', 'default'])('Gemini Generate or Edit Image takes the generated image as a reference, binary data mode %s', async (mode) => {
+			const run = await n8n.execute(ids.gemini, { N8N_DEFAULT_BINARY_DATA_MODE: mode });
+			expectSuccess(run);
+			expect(api.requests.map((r) => `${r.method} ${r.path} ${r.headers.authorization}`)).toEqual([
+				`POST /v1/images/generations Bearer ${API_KEY}`,
+				`POST /v1beta/models/gemini-3.1-flash-image-preview:generateContent Bearer ${API_KEY}`,
+			]);
+			expect(api.requests[1].json).toEqual({
+				contents: [
+					{
+						role: 'user',
+						parts: [{ text: 'the lamp on a desk at night' }, { inlineData: { mimeType: 'image/png', data: makePng(8, 8, 1).toString('base64') } }],
+					},
+				],
+				generationConfig: { responseModalities: ['TEXT', 'IMAGE'], imageConfig: { aspectRatio: '16:9', imageSize: '4K' } },
+			});
+			// the thought image (asked for, marked) and the final 16:9 image, each its own item paired with the input
+			const items = outputOf(run, 'Gemini');
+			expect(items.map((item) => [item.binary?.data.fileName, item.binary?.data.mimeType, item.json.thought, item.pairedItem])).toEqual([
+				['image_1.png', 'image/png', true, { item: 0 }],
+				['image_2.png', 'image/png', undefined, { item: 0 }],
+			]);
+			expect(items[1].json).toMatchObject({ model: 'gemini-3.1-flash-image-preview', text: 'Here is your image.', finishReason: 'STOP', imageCount: 2 });
+			expect(JSON.stringify(items.map((item) => item.json))).not.toMatch(/iVBOR/);
+			if (mode === 'default') expect(items[1].binary?.data.id).toBeUndefined();
+			else expect(items[1].binary?.data.id).toMatch(/^filesystem/);
+		});
+
 		it('a wrong key fails the execution with CometAPI’s message, and the key is printed nowhere', async () => {
 			const run = await n8n.execute(ids.rejected);
 			expect(run.exitCode).toBe(1);
@@ -230,6 +268,7 @@ export function e2eSuite(version: string) {
 				'chat-image-with-reference.json',
 				'edit-folder-on-schedule.json',
 				'form-upload-edit-respond.json',
+				'gemini-banner-from-product-and-style.json',
 				'generate-images-from-prompt-list.json',
 			])('%s runs', async (file) => {
 				await examples.find((example) => example.file === file)!.verify();

@@ -140,6 +140,13 @@ export function registerRoute(route: string, handler: RouteHandler): void {
 	routes.set(route, handler);
 }
 
+/** Routes with a variable path (e.g. a model ID in the path), tried when no exact route matches. */
+const patternRoutes: Array<{ method: string; path: RegExp; handler: RouteHandler }> = [];
+
+export function registerRoutePattern(method: string, path: RegExp, handler: RouteHandler): void {
+	patternRoutes.push({ method, path, handler });
+}
+
 export interface FakeCometApi {
 	baseUrl: string;
 	/** Requests being answered right now, and the most there ever were at once. */
@@ -351,7 +358,9 @@ export async function startFakeCometApi(): Promise<FakeCometApi> {
 		if (request.headers.authorization !== `Bearer ${API_KEY}`) {
 			return errorReply(401, 'Invalid token', '');
 		}
-		const handler = routes.get(`${request.method} ${request.path}`);
+		const handler =
+			routes.get(`${request.method} ${request.path}`) ??
+			patternRoutes.find((route) => route.method === request.method && route.path.test(request.path))?.handler;
 		if (handler) return await handler(request, context);
 		return { status: 404, text: '<html><body><h1>404 Not Found</h1></body></html>', headers: { 'content-type': 'text/html' } };
 	};

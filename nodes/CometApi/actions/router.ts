@@ -1,12 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import * as gemini from './gemini';
 import * as image from './image';
 import { createRunContext, type OperationExecute } from './run-context';
 
 /** Every resource of the node (see README, Development) with its operations, by parameter value. */
 const resources: Record<string, Record<string, { execute: OperationExecute }>> = {
 	image: image.operations,
+	gemini: gemini.operations,
 };
 
 /** Keeps n8n's own errors as they are (with the item index); wraps anything else. */

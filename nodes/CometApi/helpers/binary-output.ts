@@ -9,6 +9,8 @@ export interface ImageResult {
 	/** Content type the image host declared, used only when the bytes are not recognised. */
 	contentType?: string;
 	revisedPrompt?: string;
+	/** Facts about this image for its JSON (e.g. `thought: true`). */
+	details?: IDataObject;
 }
 
 export type OutputMode = 'itemPerImage' | 'allInOne';
@@ -47,6 +49,7 @@ function describeImage(image: ImageResult, binaryProperty?: string): IDataObject
 		...(binaryProperty ? { binaryProperty } : {}),
 		...(image.url ? { url: image.url } : {}),
 		...(image.revisedPrompt ? { revised_prompt: image.revisedPrompt } : {}),
+		...image.details,
 	};
 }
 

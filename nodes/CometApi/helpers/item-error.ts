@@ -8,3 +8,9 @@ import { NodeOperationError } from 'n8n-workflow';
 export function itemError(node: INode, itemIndex: number, message: string, description: string): NodeOperationError {
 	return new NodeOperationError(node, `Item ${itemIndex}: ${message}`, { itemIndex, description });
 }
+
+/** The start of a model's text for an error message, on one line. */
+export function quoteText(text: string, length = 300): string {
+	const line = text.replace(/\s+/g, ' ').trim();
+	return line.length > length ? `${line.slice(0, length)}…` : line;
+}

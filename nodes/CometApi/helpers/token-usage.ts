@@ -15,15 +15,20 @@ function tokens(value: unknown): number {
 }
 
 /**
- * Adds a reply's `usage` to the run's token usage: Images API replies count `input_tokens` and
- * `output_tokens`, chat completions `prompt_tokens` and `completion_tokens`. A reply without usage
- * adds nothing; accounting never fails an item.
+ * Adds a reply's usage to the run's token usage: Images API replies count `input_tokens` and
+ * `output_tokens`, chat completions `prompt_tokens` and `completion_tokens`, Gemini's
+ * `usageMetadata` `promptTokenCount` and `candidatesTokenCount` (or their snake_case spellings).
+ * A reply without usage adds nothing; accounting never fails an item.
  */
 export function reportTokenUsage(this: IExecuteFunctions, usage: unknown): void {
 	if (!usage || typeof usage !== 'object' || typeof accumulate !== 'function') return;
 	const record = usage as IDataObject;
-	const input = tokens(record.input_tokens ?? record.prompt_tokens);
-	const output = tokens(record.output_tokens ?? record.completion_tokens);
+	const input = tokens(
+		record.input_tokens ?? record.prompt_tokens ?? record.promptTokenCount ?? record.prompt_token_count,
+	);
+	const output = tokens(
+		record.output_tokens ?? record.completion_tokens ?? record.candidatesTokenCount ?? record.candidates_token_count,
+	);
 	if (input === 0 && output === 0) return;
 	try {
 		accumulate(this, input, output);

@@ -14,11 +14,16 @@ const NOT_GENERATION = /(edit|i2i|kontext)/i;
 const EDIT_MODELS = /(gpt-image|dall-e-2|seededit|seedream|qwen-image-edit|kontext|i2i)/i;
 /** Chat models that answer with images. */
 const CHAT_IMAGE_MODELS = /(4o-image|gemini[\w.-]*image|banana|gpt-image|image-preview)/i;
+/** Gemini's native API: its image models first, then the other Gemini models it serves (no embedding, speech or live models). */
+const GEMINI_IMAGE_MODELS = /^(models\/)?(gemini[\w.-]*image|[\w.-]*banana)/i;
+const GEMINI_MODELS = /^(models\/)?gemini-(?![\w.-]*(embedding|tts|live|audio))/i;
 
 async function listModels(
 	context: ILoadOptionsFunctions,
 	filter: string | undefined,
 	suits: (id: string) => boolean,
+	/** Lower ranks are listed first; within a rank, by ID. */
+	rank: (id: string) => number = () => 0,
 ): Promise<INodeListSearchResult> {
 	const response = await apiRequest.call(context, { method: 'GET', endpoint: '/models', timeoutSeconds: 30 });
 	const entries = Array.isArray(response.data) ? (response.data as IDataObject[]) : [];
@@ -26,7 +31,7 @@ async function listModels(
 	const ids = new Set(entries.map((entry) => (typeof entry?.id === 'string' ? entry.id : '')));
 	const results = [...ids]
 		.filter((id) => id && suits(id) && (!needle || id.toLowerCase().includes(needle)))
-		.sort((a, b) => a.localeCompare(b))
+		.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
 		.map((id) => ({ name: id, value: id }));
 	return { results };
 }
@@ -41,4 +46,8 @@ export async function searchEditModels(this: ILoadOptionsFunctions, filter?: str
 
 export async function searchChatImageModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	return await listModels(this, filter, (id) => CHAT_IMAGE_MODELS.test(id));
+}
+
+export async function searchGeminiImageModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	return await listModels(this, filter, (id) => GEMINI_IMAGE_MODELS.test(id) || GEMINI_MODELS.test(id), (id) => (GEMINI_IMAGE_MODELS.test(id) ? 0 : 1));
 }

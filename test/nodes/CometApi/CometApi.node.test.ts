@@ -4,6 +4,7 @@ import { CometApi } from '../../../nodes/CometApi/CometApi.node';
 import { answerChat, dataUri, useFakeChatApi } from '../../helpers/fake-chat';
 import { API_KEY } from '../../helpers/fake-cometapi';
 import { parseMultipart } from '../../helpers/fake-edits';
+import { GEMINI_PATH, THOUGHT_IMAGE } from '../../helpers/fake-gemini';
 import { binaryBuffer, model, runCometApi, type InputItem, type RunOptions } from '../../helpers/harness';
 import { makePng, makeWebp } from '../../helpers/images';
 
@@ -99,11 +100,26 @@ const CHAT_OPTIONS: Coverage = {
 	timeout: { value: 120 },
 };
 
+/** Gemini's body is nested: `field` here is a path into it. */
+const GEMINI_OPTIONS: Coverage = {
+	additionalBodyFields: { value: '{"generationConfig": {"temperature": 0.4}}', field: 'generationConfig.temperature', sent: 0.4 },
+	binaryPropertyOutput: { value: 'banner' },
+	failWhenNoImage: { value: true },
+	googleSearch: { value: true, field: 'tools', sent: [{ google_search: {} }] },
+	includeThoughts: { value: true },
+	maxConcurrency: { value: 2 },
+	maxRetries: { value: 0 },
+	outputMode: { value: 'allInOne' },
+	systemInstruction: { value: 'You design banners.', field: 'systemInstruction', sent: { parts: [{ text: 'You design banners.' }] } },
+	timeout: { value: 120 },
+};
+
 describe('Every option of every operation, set through the node, arrives in the request', () => {
 	it.each([
 		['generate', GENERATE_OPTIONS],
 		['edit', EDIT_OPTIONS],
 		['chat', CHAT_OPTIONS],
+		['generateImage', GEMINI_OPTIONS],
 	])('%s: the tests below cover every option of its Options collection', (operation, coverage) => {
 		expect(collectionOptions(operation)).toEqual(Object.keys(coverage).sort());
 	});
@@ -189,8 +205,55 @@ describe('Every option of every operation, set through the node, arrives in the 
 		expect(await binaryBuffer(output[0].binary!.picture)).toEqual(makePng(8, 8, 1));
 	});
 
+	it('Gemini, Generate or Edit Image: every parameter and option in the generateContent body, or doing its job', async () => {
+		const product = makePng(12, 10, 3);
+		const style = makeWebp(16, 16);
+		const { error, output } = await runCometApi({
+			parameters: {
+				resource: 'gemini',
+				operation: 'generateImage',
+				modelId: model('gemini-3-pro-image-preview', 'id'),
+				prompt: 'a banner for the lamp',
+				referenceImages: 'product, style',
+				aspectRatio: '21:9',
+				imageSize: '2K',
+				responseModalities: 'image',
+				options: valuesOf(GEMINI_OPTIONS),
+			},
+			credentials: { apiKey: API_KEY, baseUrl: api.baseUrl },
+			input: [{ binary: { product: { data: product, mimeType: 'image/png' }, style: { data: style, mimeType: 'image/webp' } } }],
+		});
+		expect(error).toBeUndefined();
+		expect(api.requests.map((r) => r.path)).toEqual(['/v1beta/models/gemini-3-pro-image-preview:generateContent']);
+		expect(api.requests[0].path).toMatch(GEMINI_PATH);
+		const body = api.requests[0].json!;
+		expect(body).toEqual({
+			contents: [
+				{
+					role: 'user',
+					parts: [
+						{ text: 'a banner for the lamp' },
+						{ inlineData: { mimeType: 'image/png', data: product.toString('base64') } },
+						{ inlineData: { mimeType: 'image/webp', data: style.toString('base64') } },
+					],
+				},
+			],
+			systemInstruction: { parts: [{ text: 'You design banners.' }] },
+			tools: [{ google_search: {} }],
+			generationConfig: { responseModalities: ['IMAGE'], imageConfig: { aspectRatio: '21:9', imageSize: '2K' }, temperature: 0.4 },
+		});
+		for (const [path, sent] of Object.entries(fieldsOf(GEMINI_OPTIONS))) {
+			expect(path.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown>)[key], body)).toEqual(sent);
+		}
+		// includeThoughts, outputMode, binaryPropertyOutput: the thought image and the final image in one item under "banner"
+		expect(output).toHaveLength(1);
+		expect(Object.keys(output[0].binary!)).toEqual(['banner', 'banner_1']);
+		expect(await binaryBuffer(output[0].binary!.banner)).toEqual(THOUGHT_IMAGE);
+		expect(await binaryBuffer(output[0].binary!.banner_1)).toEqual(makePng(21, 9, 1));
+	});
+
 	it('no input of any operation is hidden by the model name', () => {
-		for (const operation of ['generate', 'edit', 'chat']) {
+		for (const operation of ['generate', 'edit', 'chat', 'generateImage']) {
 			const properties = operationProperties(operation);
 			const options = (properties.find((p) => p.name === 'options')?.options ?? []) as INodeProperties[];
 			for (const property of [...properties, ...options]) {
@@ -232,5 +295,16 @@ describe('What workflows saved keeps working', () => {
 		// Chat streams by default.
 		if (operation === 'chat') expect(api.requests[0].json?.stream).toBe(true);
 		expect(output.length).toBeGreaterThan(0);
+	});
+
+	it('resource "image" stays the default; resource "gemini" without an operation runs Generate or Edit Image', async () => {
+		expect(node.description.properties.find((p) => p.name === 'resource')?.default).toBe('image');
+		const { error, output } = await runCometApi({
+			parameters: { resource: 'gemini', prompt: 'a lighthouse' },
+			credentials: { apiKey: API_KEY, baseUrl: api.baseUrl },
+		});
+		expect(error).toBeUndefined();
+		expect(api.requests.map((r) => r.path)).toEqual(['/v1beta/models/gemini-3.1-flash-image-preview:generateContent']);
+		expect(output).toHaveLength(1);
 	});
 });

@@ -8,6 +8,7 @@ import { readChatStream } from '../../helpers/chat-stream';
 import { decodeResultImage, downloadResultImage } from '../../helpers/images-response';
 import { hasApiError, replyError } from '../../helpers/reply-error';
 import { reportTokenUsage } from '../../helpers/token-usage';
+import { quoteText } from '../../helpers/item-error';
 import { apiStreamRequest, DEFAULT_MAX_DOWNLOAD_MB } from '../../transport';
 import {
 	additionalBodyFieldsOption,
@@ -110,12 +111,6 @@ function readMaxDownloadBytes(options: IDataObject): number {
 	return Math.floor(megabytes * 1024 * 1024);
 }
 
-/** The start of the model's text for an error message, on one line. */
-function quote(text: string, length = 300): string {
-	const line = text.replace(/\s+/g, ' ').trim();
-	return line.length > length ? `${line.slice(0, length)}…` : line;
-}
-
 /** Chat Image: POST /chat/completions; every image in the reply, whatever its shape, becomes a binary. */
 export async function execute(
 	this: IExecuteFunctions,
@@ -177,7 +172,7 @@ export async function execute(
 			throw new NodeOperationError(
 				node,
 				parsed.text
-					? `The model’s reply holds no image${stopped}: "${quote(parsed.text)}"`
+					? `The model’s reply holds no image${stopped}: "${quoteText(parsed.text)}"`
 					: `The model’s reply holds no image and no text${stopped}`,
 				{
 					itemIndex,

@@ -5,6 +5,7 @@ import { CometApi } from '../../../../nodes/CometApi/CometApi.node';
 import {
 	searchChatImageModels,
 	searchEditModels,
+	searchGeminiImageModels,
 	searchImageModels,
 } from '../../../../nodes/CometApi/methods/listSearch';
 import { API_KEY } from '../../../helpers/fake-cometapi';
@@ -53,7 +54,20 @@ describe('Model picker: From list, per operation', () => {
 		await expect(searchEditModels.call(context('sk-nope'))).rejects.toMatchObject({ httpCode: '401' });
 	});
 
+	it('Gemini lists its image models first, then the other Gemini models (no embedding, speech or live models)', async () => {
+		const models = [
+			'gpt-image-1', 'gemini-2.5-pro', 'gemini-3-pro-image-preview', 'gemini-embedding-001', 'gemini-2.5-flash-preview-tts',
+			'gemini-3.1-flash-image-preview', 'gemini-2.5-flash-image', 'gemini-live-2.5-flash', 'nano-banana', 'imagen-4.0-generate',
+		];
+		api.override((request) => (request.path === '/v1/models' ? { json: { object: 'list', data: models.map((id) => ({ id })) } } : undefined));
+		expect(await ids(searchGeminiImageModels)).toEqual([
+			'gemini-2.5-flash-image', 'gemini-3-pro-image-preview', 'gemini-3.1-flash-image-preview', 'nano-banana', 'gemini-2.5-pro',
+		]);
+		expect(await ids(searchGeminiImageModels, 'PRO')).toEqual(['gemini-3-pro-image-preview', 'gemini-2.5-pro']);
+	});
+
 	it.each([
+		['generateImage', ['gemini-2.5-flash-image']],
 		['generate', ['dall-e-3', 'doubao-seedream-4-0-250828', 'gpt-image-1']],
 		['edit', ['doubao-seedream-4-0-250828', 'gpt-image-1']],
 		['chat', ['gemini-2.5-flash-image', 'gpt-4o-image', 'gpt-image-1']],
