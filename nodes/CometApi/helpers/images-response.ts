@@ -6,12 +6,8 @@ import { decodeBase64 } from './base64';
 import type { ImageResult } from './binary-output';
 import { detectImageType } from './image-type';
 
-export interface CollectOptions {
-	itemIndex: number;
+export interface CollectOptions extends DownloadOptions {
 	downloadUrls: boolean;
-	timeoutSeconds: number;
-	/** The execution's cancel signal, for downloads. */
-	signal?: AbortSignal;
 }
 
 /**
