@@ -338,7 +338,8 @@ describe('Chat Image: failures', () => {
 			return { content: `![big](${url})` };
 		});
 		const { error } = await fake.run({ options: { maxDownloadSize: 1 } });
-		expect(error?.message).toBe(`The image at ${new URL(fake.api.imageHost.origin).host} is larger than 1 MB`);
+		expect(error?.message).toBe(`The image at ${new URL(fake.api.imageHost.origin).host} is larger than 1 MB (Max Download Size)`);
+		expect(error?.description).toContain('Raise Max Download Size (MB)');
 		expectNoCredentialsAtImageHost();
 	});
 
