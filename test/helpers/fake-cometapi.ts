@@ -55,6 +55,8 @@ export interface FakeReply {
 	chunks?: Array<string | Buffer>;
 	/** Pause between chunks. */
 	chunkDelayMs?: number;
+	/** Drop the connection after the chunks instead of ending the answer. */
+	destroyAfterChunks?: boolean;
 }
 
 export type Override = (request: RecordedRequest) => FakeReply | undefined | Promise<FakeReply | undefined>;
@@ -227,7 +229,8 @@ async function send(res: ServerResponse, reply: FakeReply): Promise<void> {
 			res.write(chunk);
 			if (reply.chunkDelayMs) await pause(res, reply.chunkDelayMs);
 		}
-		res.end();
+		if (reply.destroyAfterChunks) res.socket?.destroy();
+		else res.end();
 		return;
 	}
 	let payload: Buffer;

@@ -115,9 +115,13 @@ async function attemptOnce(
 		);
 	}
 	options.abortSignal = attempt.signal;
+	// n8n's helper takes its abort signal from the context it is called on (the execution's cancel
+	// signal): it is called on one whose signal is this attempt's, so the run's stop and the node's own
+	// timer abort the request too.
+	const context = Object.create(this, { getExecutionCancelSignal: { value: () => attempt.signal } }) as Context;
 	try {
 		const response = (await this.helpers.httpRequestWithAuthentication.call(
-			this,
+			context,
 			CREDENTIAL_TYPE,
 			options,
 		)) as IN8nHttpFullResponse;
