@@ -71,6 +71,7 @@ export function ownStream(stream: ByteStream, options: OwnedStreamOptions): Byte
 		});
 		if (signal?.aborted) onAbort();
 		else signal?.addEventListener('abort', onAbort, { once: true });
+		let fault: StreamFault | undefined;
 		try {
 			for (;;) {
 				waitingSince = Date.now();
@@ -78,22 +79,27 @@ export function ownStream(stream: ByteStream, options: OwnedStreamOptions): Byte
 				next.catch(() => {});
 				const outcome = await Promise.race([next.then((result) => ({ kind: 'chunk' as const, result })), idle, cancelled]);
 				if (outcome.kind === 'cancelled') {
-					throw new StreamFault('cancelled', 'The request to CometAPI was cancelled', 'ERR_CANCELED');
+					fault = new StreamFault('cancelled', 'The request to CometAPI was cancelled', 'ERR_CANCELED');
+					break;
 				}
-				if (outcome.kind !== 'chunk') throw new StreamFault('stalled', `no data for ${options.idleMs / 1000} s`, 'ETIMEDOUT');
-				if (outcome.result.done) return;
+				if (outcome.kind !== 'chunk') {
+					fault = new StreamFault('stalled', `no data for ${options.idleMs / 1000} s`, 'ETIMEDOUT');
+					break;
+				}
+				if (outcome.result.done) break;
 				yield outcome.result.value;
 			}
 		} catch (error) {
-			if (error instanceof StreamFault) throw error;
-			if (signal?.aborted) throw new StreamFault('cancelled', 'The request to CometAPI was cancelled', 'ERR_CANCELED');
 			const message = String((error as { message?: unknown })?.message ?? error);
-			throw new StreamFault('broken', message, String((error as { code?: unknown })?.code ?? 'stream_failed'));
+			fault = signal?.aborted
+				? new StreamFault('cancelled', 'The request to CometAPI was cancelled', 'ERR_CANCELED')
+				: new StreamFault('broken', message, String((error as { code?: unknown })?.code ?? 'stream_failed'));
 		} finally {
 			stop.abort();
 			signal?.removeEventListener('abort', onAbort);
 			destroy();
 		}
+		if (fault) throw fault;
 	}
 	const generator = chunks();
 	return {

@@ -1,5 +1,4 @@
 import type { IDataObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
 
 import { apiError } from './errors';
 import { headerValue, readAll, type ByteStream } from './http';
@@ -70,28 +69,28 @@ export async function apiStreamRequest(
 	let stream = response.body as ByteStream;
 	const { itemIndex } = request;
 	const timeoutSeconds = request.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+	if (/text\/event-stream/i.test(headerValue(response, 'content-type'))) return { kind: 'stream', events: stream };
+	let read: { data: Buffer; truncated: boolean };
 	try {
-		if (/text\/event-stream/i.test(headerValue(response, 'content-type'))) return { kind: 'stream', events: stream };
 		const askedToStream = !(request.body instanceof FormData) && request.body?.stream === true;
 		if (askedToStream) {
 			const sniffed = await sniffEvents(stream);
 			stream = sniffed.stream;
 			if (sniffed.isEvents) return { kind: 'stream', events: stream };
 		}
-		const { data: raw, truncated } = await readAll(stream, MAX_JSON_BYTES);
-		if (truncated) {
-			throw apiError(
-				this.getNode(),
-				{ status: response.statusCode, message: 'CometAPI’s reply is larger than 256 MB', code: 'reply_too_large' },
-				itemIndex,
-			);
-		}
-		return { kind: 'json', body: parseJsonBody.call(this, response.statusCode, raw, itemIndex) };
+		read = await readAll(stream, MAX_JSON_BYTES);
 	} catch (error) {
 		stream.destroy?.();
-		if (error instanceof NodeApiError) throw error;
 		throw streamReadError(this, error, itemIndex, timeoutSeconds);
 	}
+	if (read.truncated) {
+		throw apiError(
+			this.getNode(),
+			{ status: response.statusCode, message: 'CometAPI’s reply is larger than 256 MB', code: 'reply_too_large' },
+			itemIndex,
+		);
+	}
+	return { kind: 'json', body: parseJsonBody.call(this, response.statusCode, read.data, itemIndex) };
 }
 
 /** One Server-Sent Event: its `event:` name ("message" when none) and its `data:` lines joined. */
