@@ -28,6 +28,17 @@ export interface RecordedRequest {
 	abandoned?: boolean;
 	/** When the answer was completely sent. */
 	respondedAt?: number;
+	/** The HTTP status the API answered with. */
+	status?: number;
+}
+
+/** An account that admits `limit` requests at once: more are answered 429 with Retry-After at once. */
+export interface Admission {
+	limit: number;
+	/** Retry-After of the 429s, in seconds (default "1"). */
+	retryAfter?: string;
+	/** How long an admitted request takes before its answer starts. */
+	latencyMs?: number;
 }
 
 export interface FakeReply {
@@ -44,6 +55,8 @@ export interface FakeReply {
 	chunks?: Array<string | Buffer>;
 	/** Pause between chunks. */
 	chunkDelayMs?: number;
+	/** Drop the connection after the chunks instead of ending the answer. */
+	destroyAfterChunks?: boolean;
 }
 
 export type Override = (request: RecordedRequest) => FakeReply | undefined | Promise<FakeReply | undefined>;
@@ -158,6 +171,10 @@ export interface FakeCometApi {
 	imageHost: ImageHost;
 	/** Answer requests your way; return undefined to let the default behaviour answer. */
 	override(handler: Override | undefined): void;
+	/** Admit only so many requests at once (an admitted one counts until its answer is sent or dropped). */
+	admit(admission: Admission | undefined): void;
+	/** How many requests were answered with each status. */
+	statusCounts(): Record<number, number>;
 	reset(): void;
 	close(): Promise<void>;
 }
@@ -203,15 +220,8 @@ function trackSockets(server: Server): Set<Socket> {
 
 async function send(res: ServerResponse, reply: FakeReply): Promise<void> {
 	if (reply.delayMs) {
-		// Ends early when the client goes away (a cancelled or timed-out request), and never keeps jest alive.
-		await new Promise<void>((resolve) => {
-			const timer = setTimeout(resolve, reply.delayMs);
-			timer.unref();
-			res.on('close', () => {
-				clearTimeout(timer);
-				resolve();
-			});
-		});
+		// Ends early when the client goes away (a cancelled or timed-out request).
+		await pause(res, reply.delayMs);
 		if (res.destroyed || res.writableEnded) return;
 	}
 	if (reply.destroy) {
@@ -222,10 +232,12 @@ async function send(res: ServerResponse, reply: FakeReply): Promise<void> {
 	if (reply.chunks) {
 		res.writeHead(reply.status ?? 200, { 'content-type': 'text/event-stream', ...headers });
 		for (const chunk of reply.chunks) {
+			if (res.destroyed) return;
 			res.write(chunk);
-			if (reply.chunkDelayMs) await new Promise((resolve) => setTimeout(resolve, reply.chunkDelayMs));
+			if (reply.chunkDelayMs) await pause(res, reply.chunkDelayMs);
 		}
-		res.end();
+		if (reply.destroyAfterChunks) res.socket?.destroy();
+		else res.end();
 		return;
 	}
 	let payload: Buffer;
@@ -239,6 +251,18 @@ async function send(res: ServerResponse, reply: FakeReply): Promise<void> {
 	}
 	res.writeHead(reply.status ?? 200, headers);
 	res.end(payload);
+}
+
+/** Sleeps, ending early when the client goes away; never keeps jest alive. */
+function pause(res: ServerResponse, ms: number): Promise<void> {
+	return new Promise<void>((resolve) => {
+		const timer = setTimeout(resolve, ms);
+		timer.unref();
+		res.on('close', () => {
+			clearTimeout(timer);
+			resolve();
+		});
+	});
 }
 
 export async function startImageHost(): Promise<ImageHost> {
@@ -347,6 +371,8 @@ export async function startFakeCometApi(): Promise<FakeCometApi> {
 	const imageHost = await startImageHost();
 	const requests: RecordedRequest[] = [];
 	let override: Override | undefined;
+	let admission: Admission | undefined;
+	let admitted = 0;
 	let counter = 0;
 	let inFlight = 0;
 	let maxInFlight = 0;
@@ -397,12 +423,24 @@ export async function startFakeCometApi(): Promise<FakeCometApi> {
 			}
 			requests.push(request);
 			let reply: FakeReply;
+			if (admission && admitted >= admission.limit) {
+				const refused = errorReply(429, 'Too many concurrent requests for this account', 'rate_limit_exceeded');
+				await send(res, { ...refused, headers: { 'retry-after': admission.retryAfter ?? '1' } });
+				request.status = 429;
+				return;
+			}
+			if (admission) {
+				admitted += 1;
+				res.on('close', () => (admitted -= 1));
+				if (admission.latencyMs) await pause(res, admission.latencyMs);
+			}
 			try {
 				reply = await handle(request);
 			} catch (error) {
 				if (error instanceof BadRequest) reply = error.reply;
 				else reply = errorReply(500, `fake API failure: ${(error as Error).message}`);
 			}
+			request.status = reply.status ?? 200;
 			await send(res, reply);
 		})();
 	});
@@ -417,10 +455,19 @@ export async function startFakeCometApi(): Promise<FakeCometApi> {
 		override(handler) {
 			override = handler;
 		},
+		admit(value) {
+			admission = value;
+		},
+		statusCounts() {
+			const counts: Record<number, number> = {};
+			for (const request of requests) if (request.status) counts[request.status] = (counts[request.status] ?? 0) + 1;
+			return counts;
+		},
 		reset() {
 			requests.length = 0;
 			imageHost.requests.length = 0;
 			override = undefined;
+			admission = undefined;
 			maxInFlight = inFlight;
 		},
 		async close() {

@@ -1,6 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_SECONDS } from '../transport';
+import {
+	DEFAULT_MAX_DOWNLOAD_MB,
+	DEFAULT_MAX_RETRIES,
+	DEFAULT_RATE_LIMIT_WAIT_SECONDS,
+	DEFAULT_TIMEOUT_SECONDS,
+} from '../transport';
 
 /*
  * The parameters every operation shares, as the panel shows them. They are read in parameters.ts.
@@ -102,7 +107,8 @@ export const timeoutOption: INodeProperties = {
 	type: 'number',
 	default: DEFAULT_TIMEOUT_SECONDS,
 	typeOptions: { minValue: 1 },
-	description: 'How long to wait for CometAPI to answer one request. Image models often take a minute or more.',
+	description:
+		'How long to wait for CometAPI to answer, per attempt; for a streamed reply, the longest gap without data; for each image download, the wait for the image. Image models often take a minute or more.',
 };
 
 export const maxRetriesOption: INodeProperties = {
@@ -112,7 +118,35 @@ export const maxRetriesOption: INodeProperties = {
 	default: DEFAULT_MAX_RETRIES,
 	typeOptions: { minValue: 0, maxValue: 10 },
 	description:
-		'How often to try a request again after a rate limit (429), a gateway or provider failure (500, 502, 503, 504, 524), a dropped connection or a timeout, waiting longer each time (or as long as the API asks). 0 turns retries off. Note: a retried image request may be billed again if the first attempt reached the model.',
+		'How often to try a request again after a gateway or provider failure (500, 502, 503, 504, 524) or a reset or refused connection, waiting longer each time (or as long as the API asks); image downloads also after a timeout. Rate limits (429) do not count: see Rate Limit Wait. 0 turns retries off. Note: a retried image request may be billed again if the first attempt reached the model.',
+};
+
+export const rateLimitWaitOption: INodeProperties = {
+	displayName: 'Rate Limit Wait (Seconds)',
+	name: 'rateLimitWait',
+	type: 'number',
+	default: DEFAULT_RATE_LIMIT_WAIT_SECONDS,
+	typeOptions: { minValue: 0 },
+	description:
+		'How long an item keeps waiting out rate limits (429), counted from its first 429: it is sent again after the Retry-After the API asks for, as often as needed, and only fails when still refused after this long. 0: a 429 fails the item at once.',
+};
+
+export const retryTimeoutsOption: INodeProperties = {
+	displayName: 'Retry Timed-Out Requests',
+	name: 'retryTimeouts',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether an image request that timed out after it was sent is sent again (within Max Retries). Off by default: the model may have made the image all the same, and CometAPI bills it, so a retry may be billed twice.',
+};
+
+export const maxDownloadSizeOption: INodeProperties = {
+	displayName: 'Max Download Size (MB)',
+	name: 'maxDownloadSize',
+	type: 'number',
+	default: DEFAULT_MAX_DOWNLOAD_MB,
+	typeOptions: { minValue: 1 },
+	description: 'The largest image the node downloads from a URL in the reply',
 };
 
 export const maxConcurrencyOption: INodeProperties = {
@@ -138,11 +172,13 @@ export function optionsCollection(options: INodeProperties[]): INodeProperties {
 	};
 }
 
-/** The options of every operation about the run and where its images go. */
+/** The options of every operation about the run and where its images go (Max Download Size: those that download). */
 export const commonOptions: INodeProperties[] = [
 	binaryOutputOption,
 	maxConcurrencyOption,
 	maxRetriesOption,
 	outputModeOption,
+	rateLimitWaitOption,
+	retryTimeoutsOption,
 	timeoutOption,
 ];

@@ -3,7 +3,12 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { OutputMode, OutputSettings } from '../helpers/binary-output';
 import { itemError } from '../helpers/item-error';
-import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_SECONDS } from '../transport';
+import {
+	DEFAULT_MAX_DOWNLOAD_MB,
+	DEFAULT_MAX_RETRIES,
+	DEFAULT_RATE_LIMIT_WAIT_SECONDS,
+	DEFAULT_TIMEOUT_SECONDS,
+} from '../transport';
 import { ADDITIONAL_FIELDS_LABEL, DEFAULT_MAX_CONCURRENCY } from './common.description';
 
 /*
@@ -64,14 +69,33 @@ export function readOutputSettings(
 	return { binaryPropertyName: name || 'data', mode, requestedFormat };
 }
 
-/** Per-request settings every operation passes to the transport (Timeout, Max Retries). */
-export function readRequestSettings(options: IDataObject): { timeoutSeconds: number; maxRetries: number } {
+/** Per-request settings every operation passes to the transport. */
+export interface RequestSettings {
+	timeoutSeconds: number;
+	maxRetries: number;
+	rateLimitWaitSeconds: number;
+	retryTimeouts: boolean;
+}
+
+/** Timeout, Max Retries, Rate Limit Wait and Retry Timed-Out Requests, defaults where unset or invalid. */
+export function readRequestSettings(options: IDataObject): RequestSettings {
 	const timeout = Number(options.timeout);
 	const retries = Number(options.maxRetries);
+	const rateLimitWait = Number(options.rateLimitWait);
 	return {
 		timeoutSeconds: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_TIMEOUT_SECONDS,
 		maxRetries: Number.isFinite(retries) && retries >= 0 ? Math.floor(retries) : DEFAULT_MAX_RETRIES,
+		rateLimitWaitSeconds:
+			Number.isFinite(rateLimitWait) && rateLimitWait >= 0 ? rateLimitWait : DEFAULT_RATE_LIMIT_WAIT_SECONDS,
+		retryTimeouts: options.retryTimeouts === true,
 	};
+}
+
+/** Max Download Size (MB), in bytes. */
+export function readMaxDownloadBytes(options: IDataObject): number {
+	const value = Number(options.maxDownloadSize);
+	const megabytes = Number.isFinite(value) && value > 0 ? value : DEFAULT_MAX_DOWNLOAD_MB;
+	return Math.floor(megabytes * 1024 * 1024);
 }
 
 /** Max Concurrent Requests applies to the whole node run, so it is read once, from the first item. */

@@ -28,11 +28,13 @@ function asNodeError(
 function errorJson(error: NodeApiError | NodeOperationError, itemIndex: number): IDataObject {
 	const httpCode = error instanceof NodeApiError ? error.httpCode : undefined;
 	const apiCode = error.context.apiErrorCode;
+	const { url } = error.context;
 	return {
 		error: error.message,
 		...(error.description ? { description: error.description } : {}),
 		...(httpCode ? { httpCode } : {}),
 		...(typeof apiCode === 'string' && apiCode ? { code: apiCode } : {}),
+		...(typeof url === 'string' ? { url } : {}),
 		itemIndex,
 	};
 }
@@ -41,8 +43,9 @@ function errorJson(error: NodeApiError | NodeOperationError, itemIndex: number):
  * The item loop. Dispatches by resource, then operation; makes the run context every item of the
  * run shares. Items run with bounded parallelism (Max Concurrent Requests; the transport adapts
  * the number of requests in flight to the API's 429s); outputs keep the input order and pairing.
- * With continueOnFail each failed item gives an error item; without it the first failure stops new
- * items from starting and is the error the node throws.
+ * With continueOnFail each failed item gives an error item (with the image URL when a download
+ * failed); without it the first failure stops new items from starting, aborts the requests still
+ * in flight and is the error the node throws.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -53,12 +56,13 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	}
 
+	const cancel = this.getExecutionCancelSignal();
 	const run = createRunContext.call(this);
-	const { slots, signal } = run;
+	const { slots } = run;
 	const results: Array<INodeExecutionData[] | undefined> = new Array(items.length);
 	let nextIndex = 0;
 	let firstError: NodeApiError | NodeOperationError | undefined;
-	const stopped = () => firstError !== undefined || signal?.aborted === true;
+	const stopped = () => firstError !== undefined || run.signal?.aborted === true;
 
 	const worker = async () => {
 		while (nextIndex < items.length && !stopped()) {
@@ -72,8 +76,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				const nodeError = asNodeError(this, error, itemIndex);
 				if (this.continueOnFail()) {
 					results[itemIndex] = [{ json: errorJson(nodeError, itemIndex), pairedItem: { item: itemIndex } }];
-				} else {
-					firstError ??= nodeError;
+				} else if (!firstError) {
+					// The first failure fails the node: the requests still in flight are aborted, not waited for.
+					firstError = nodeError;
+					run.stop();
 				}
 			} finally {
 				slots.done(itemIndex);
@@ -83,7 +89,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	await Promise.all(Array.from({ length: Math.min(2 * run.maxConcurrency, items.length) }, worker));
 
 	if (firstError) throw firstError;
-	if (signal?.aborted && results.some((result) => result === undefined)) {
+	if (cancel?.aborted && results.some((result) => result === undefined)) {
 		throw new NodeOperationError(this.getNode(), 'The execution was cancelled before all items were processed');
 	}
 	return [results.flatMap((result) => result ?? [])];

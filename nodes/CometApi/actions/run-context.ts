@@ -13,6 +13,8 @@ export interface RunContext extends RequestRun {
 	readonly maxConcurrency: number;
 	/** Which items may hold their inputs and requests now. */
 	readonly slots: ItemSlots;
+	/** Aborts the run's requests and waits still going (`signal`): its first failure, without continueOnFail. */
+	stop(): void;
 }
 
 /** An operation: one item in, its output items out. */
@@ -27,11 +29,17 @@ export function createRunContext(this: IExecuteFunctions): RunContext {
 	// Up to maxConcurrency items hold their inputs and requests at once; as many more may be storing
 	// the images of a request already answered, so uploads never wait for that.
 	const slots = new ItemSlots(maxConcurrency);
+	// The run's own abort signal: follows the execution's cancel signal, and stop() aborts it too.
+	const controller = new AbortController();
+	const cancel = this.getExecutionCancelSignal();
+	if (cancel?.aborted) controller.abort();
+	else cancel?.addEventListener('abort', () => controller.abort(), { once: true });
 	return {
 		maxConcurrency,
 		slots,
 		limiter: new AdaptiveLimiter(maxConcurrency),
-		signal: this.getExecutionCancelSignal(),
+		signal: controller.signal,
+		stop: () => controller.abort(),
 		requestAnswered: (itemIndex) => slots.requestAnswered(itemIndex),
 	};
 }

@@ -1,6 +1,6 @@
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { detectImageType, imageTypeFromName, type ImageType } from './image-type';
+import { detectImageType, imageTypeFromContentType, imageTypeFromName, type ImageType } from './image-type';
 
 /** One image an operation produced: its bytes, or only its URL when downloads are off. */
 export interface ImageResult {
@@ -25,7 +25,7 @@ export interface OutputSettings {
 function resolveType(image: ImageResult, requestedFormat?: string): ImageType {
 	return (
 		detectImageType(image.data ?? Buffer.alloc(0)) ??
-		imageTypeFromName(image.contentType) ??
+		imageTypeFromContentType(image.contentType) ??
 		imageTypeFromName(requestedFormat) ?? { mimeType: 'application/octet-stream', extension: 'bin' }
 	);
 }

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { apiError, SseDecoder, type ByteStream, type SseEvent } from '../transport';
+import { apiError, SseDecoder, StreamFault, type ByteStream, type SseEvent } from '../transport';
 import { asRecord } from './chat-reply';
 import { hasApiError, replyError } from './reply-error';
 
@@ -157,8 +157,6 @@ const MAX_STREAM_BYTES = 256 * 1024 * 1024;
 export interface ReadStreamOptions {
 	itemIndex: number;
 	timeoutSeconds: number;
-	/** The execution's cancel signal. */
-	signal?: AbortSignal;
 }
 
 /**
@@ -174,14 +172,12 @@ export async function readChatStream(
 	const { itemIndex } = options;
 	const decoder = new SseDecoder();
 	const reply = new ChatStreamAccumulator();
-	const { signal } = options;
 	let received = 0;
-	let lastChunkAt = Date.now();
 	const retryHint = 'Run the node again; turn off Stream if this keeps happening.';
 	let failure: { message: string; code: string; hint?: string } | undefined;
 	try {
+		// The transport owns the stream: its idle timer (the Timeout) and the cancel signal end it as StreamFaults.
 		for await (const chunk of events) {
-			lastChunkAt = Date.now();
 			received += chunk.length;
 			if (received > MAX_STREAM_BYTES) {
 				failure = { message: 'CometAPI’s streamed reply is larger than 256 MB', code: 'stream_too_large' };
@@ -189,27 +185,23 @@ export async function readChatStream(
 			}
 			for (const event of decoder.push(chunk)) reply.add(event);
 			if (reply.finished) break;
-			if (signal?.aborted) {
-				failure = { message: 'The request to CometAPI was cancelled', code: 'ERR_CANCELED', hint: 'The execution was stopped.' };
-				break;
-			}
 		}
 		if (!reply.finished && !failure) for (const event of decoder.end()) reply.add(event);
 	} catch (error) {
+		const fault = error instanceof StreamFault ? error : undefined;
 		const message = String((error as { message?: unknown })?.message ?? error);
-		const code = String((error as { code?: unknown })?.code ?? 'stream_failed');
-		// The timeout is the HTTP client's idle timeout: it ends the stream as "aborted" after that long without data.
-		const stalled =
-			/timeout/i.test(message) ||
-			code === 'ETIMEDOUT' ||
-			Date.now() - lastChunkAt >= options.timeoutSeconds * 1000 - 50;
-		failure = {
-			message: stalled
-				? `CometAPI’s stream stalled for more than ${options.timeoutSeconds} s (the Timeout option)`
-				: `CometAPI’s stream broke off: ${message}`,
-			code,
-			hint: retryHint,
-		};
+		if (fault?.kind === 'cancelled') {
+			failure = { message: 'The request to CometAPI was cancelled', code: fault.code, hint: 'The execution was stopped.' };
+		} else {
+			failure = {
+				message:
+					fault?.kind === 'stalled'
+						? `CometAPI’s stream stalled for more than ${options.timeoutSeconds} s (the Timeout option)`
+						: `CometAPI’s stream broke off: ${message}`,
+				code: fault?.code ?? String((error as { code?: unknown })?.code ?? 'stream_failed'),
+				hint: retryHint,
+			};
+		}
 	} finally {
 		events.destroy?.();
 	}

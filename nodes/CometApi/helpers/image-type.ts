@@ -66,3 +66,26 @@ export function pngHasAlpha(data: Buffer): boolean | undefined {
 	}
 	return undefined;
 }
+
+const DECLARED_EXTENSIONS: Record<string, string> = {
+	'svg+xml': 'svg',
+	'x-icon': 'ico',
+	'vnd.microsoft.icon': 'ico',
+	'x-ms-bmp': 'bmp',
+};
+
+/**
+ * The type an image host declared (`image/avif`, `image/bmp`…), kept as declared with its extension;
+ * undefined when it is not an image type.
+ */
+export function imageTypeFromContentType(contentType: string | undefined): ImageType | undefined {
+	const match = /^image\/([a-z0-9.+-]+)$/.exec((contentType ?? '').toLowerCase().split(';')[0].trim());
+	if (!match) return undefined;
+	const subtype = match[1];
+	return (
+		imageTypeFromName(subtype) ?? {
+			mimeType: `image/${subtype}`,
+			extension: DECLARED_EXTENSIONS[subtype] ?? subtype.replace(/^x-/, '').replace(/\+.*$/, ''),
+		}
+	);
+}

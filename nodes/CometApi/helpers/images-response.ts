@@ -7,12 +7,8 @@ import type { ImageResult } from './binary-output';
 import { detectImageType } from './image-type';
 import { hasApiError, replyError } from './reply-error';
 
-export interface CollectOptions {
-	itemIndex: number;
+export interface CollectOptions extends DownloadOptions {
 	downloadUrls: boolean;
-	timeoutSeconds: number;
-	/** The execution's cancel signal, for downloads. */
-	signal?: AbortSignal;
 }
 
 /**

@@ -2,6 +2,15 @@ import type { IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { headerValue, readAll, readNetworkFailure, type ByteStream } from './http';
+import { ownStream, StreamFault } from './owned-stream';
+import {
+	backoffMs,
+	DEFAULT_MAX_RETRIES,
+	isRetryableNetworkFailure,
+	isRetryableStatus,
+	retryAfterMs,
+	waitUnlessCancelled,
+} from './retry';
 
 export const DEFAULT_MAX_DOWNLOAD_MB = 50;
 
@@ -15,7 +24,9 @@ export interface DownloadOptions {
 	itemIndex: number;
 	/** Largest file accepted, in bytes (default 50 MB). */
 	maxBytes?: number;
-	/** The execution's cancel signal. */
+	/** Further attempts after 429, 5xx, a reset or a timeout (default 2). */
+	maxRetries?: number;
+	/** The run's abort signal. */
 	signal?: AbortSignal;
 }
 
@@ -29,9 +40,18 @@ function httpHost(url: string): string {
 	}
 }
 
+/** What went wrong with one download attempt, and whether another attempt may help. */
+interface AttemptFailure {
+	reason: string;
+	retryable: boolean;
+	retryAfter?: number;
+}
+
 /**
  * Downloads a result image. Uses the plain HTTP helper, never the credential: the API key does not
- * go to image hosts. Only http(s) URLs; the body is read as it arrives and cut off at maxBytes.
+ * go to image hosts. Only http(s) URLs; the body is read as it arrives and cut off at maxBytes. A GET
+ * is free to repeat: 429, 5xx, resets and timeouts are retried (Max Retries, the same backoff), and
+ * the last error carries the URL (context.url) so the image is not lost.
  */
 export async function downloadImage(
 	this: IExecuteFunctions,
@@ -40,17 +60,43 @@ export async function downloadImage(
 ): Promise<Download> {
 	const { itemIndex } = options;
 	const maxBytes = options.maxBytes ?? DEFAULT_MAX_DOWNLOAD_MB * 1024 * 1024;
+	const maxRetries = Math.max(0, Math.floor(options.maxRetries ?? DEFAULT_MAX_RETRIES));
 	const host = httpHost(url);
 	if (!host) {
 		throw new NodeOperationError(this.getNode(), `The image URL "${url.slice(0, 100)}" is not an http(s) URL`, {
 			itemIndex,
 		});
 	}
-	const failed = (reason: string) =>
-		new NodeOperationError(this.getNode(), `Downloading the image from ${host} failed${reason}`, {
+	for (let attempt = 1; ; attempt++) {
+		const outcome = await downloadOnce.call(this, url, host, maxBytes, options);
+		if (!('reason' in outcome)) return outcome;
+		if (options.signal?.aborted) {
+			throw new NodeOperationError(this.getNode(), 'The download of the image was cancelled', { itemIndex });
+		}
+		if (outcome.retryable && attempt <= maxRetries) {
+			if (await waitUnlessCancelled(outcome.retryAfter ?? backoffMs(attempt), options.signal)) continue;
+		}
+		const attempts = attempt > 1 ? ` (after ${attempt} attempts)` : '';
+		const error = new NodeOperationError(this.getNode(), `Downloading the image from ${host} failed${outcome.reason}${attempts}`, {
 			itemIndex,
-			description: 'The image URL may have expired; run the node again.',
+			description: `The image is at ${url} (it may expire soon): download it from there, or run the node again.`,
 		});
+		error.context.url = url;
+		throw error;
+	}
+}
+
+async function downloadOnce(
+	this: IExecuteFunctions,
+	url: string,
+	host: string,
+	maxBytes: number,
+	options: DownloadOptions,
+): Promise<Download | AttemptFailure> {
+	const network = (error: unknown): AttemptFailure => {
+		const failure = readNetworkFailure(error instanceof StreamFault ? { code: error.code, message: error.message } : error);
+		return { reason: `: ${failure.message}`, retryable: isRetryableNetworkFailure(failure.code, failure.message) };
+	};
 	let response: IN8nHttpFullResponse;
 	try {
 		response = (await this.helpers.httpRequest({
@@ -63,19 +109,24 @@ export async function downloadImage(
 			abortSignal: options.signal,
 		})) as IN8nHttpFullResponse;
 	} catch (error) {
-		throw failed(`: ${readNetworkFailure(error).message}`);
+		return network(error);
 	}
-	const stream = response.body as ByteStream;
-	if (response.statusCode < 200 || response.statusCode >= 300) {
+	const stream = ownStream(response.body as ByteStream, { idleMs: options.timeoutSeconds * 1000, signal: options.signal });
+	const status = response.statusCode;
+	if (status < 200 || status >= 300) {
 		stream.destroy?.();
-		throw failed(` with HTTP ${response.statusCode}`);
+		return {
+			reason: ` with HTTP ${status}`,
+			retryable: isRetryableStatus(status),
+			retryAfter: retryAfterMs(headerValue(response, 'retry-after')),
+		};
 	}
 	const declared = Number(headerValue(response, 'content-length'));
 	const tooLarge = () =>
 		new NodeOperationError(
 			this.getNode(),
-			`The image at ${host} is larger than ${Math.round(maxBytes / 1024 / 1024)} MB`,
-			{ itemIndex, description: 'Raise the download size limit in the options, or ask for a smaller image.' },
+			`The image at ${host} is larger than ${Math.round(maxBytes / 1024 / 1024)} MB (Max Download Size)`,
+			{ itemIndex: options.itemIndex, description: 'Raise Max Download Size (MB) in the options, or ask for a smaller image.' },
 		);
 	if (Number.isFinite(declared) && declared > maxBytes) {
 		stream.destroy?.();
@@ -85,7 +136,7 @@ export async function downloadImage(
 	try {
 		read = await readAll(stream, maxBytes);
 	} catch (error) {
-		throw failed(`: ${readNetworkFailure(error).message}`);
+		return network(error);
 	}
 	if (read.truncated) throw tooLarge();
 	const contentType = headerValue(response, 'content-type') || undefined;

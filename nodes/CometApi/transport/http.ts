@@ -52,8 +52,16 @@ export function readNetworkFailure(error: unknown): NetworkFailure {
 	return { code: 'EUNKNOWN', message };
 }
 
+/** A per-attempt timeout: the request may have reached the model before it was cut off. */
+export function isTimeoutFailure(failure: NetworkFailure): boolean {
+	return (
+		['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT'].includes(failure.code) ||
+		/timeout/i.test(failure.message)
+	);
+}
+
 export function describeNetworkFailure(failure: NetworkFailure, timeoutSeconds: number): string {
-	if (failure.code === 'ECONNABORTED' || failure.code === 'ETIMEDOUT' || /timeout/i.test(failure.message)) {
+	if (isTimeoutFailure(failure)) {
 		return `CometAPI did not answer within ${timeoutSeconds} s (the Timeout option)`;
 	}
 	if (failure.code === 'ERR_CANCELED') return 'The request to CometAPI was cancelled';

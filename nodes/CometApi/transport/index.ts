@@ -3,7 +3,7 @@
  * - base-url.ts  the credential's two roots (the OpenAI-style `/v1` root and the host root)
  * - send.ts      one request: auth, timeout, retries (retry.ts) and the in-flight limit (limiter.ts)
  * - json.ts      JSON replies; errors.ts: API errors and their hints
- * - stream.ts    replies streamed as Server-Sent Events
+ * - stream.ts    replies streamed as Server-Sent Events; owned-stream.ts: bodies read on the node's own timer
  * - download.ts  result images from URLs, without the key
  * - poller.ts    the contract for task APIs (submit once, poll freely)
  */
@@ -12,7 +12,8 @@ export { DEFAULT_MAX_DOWNLOAD_MB, downloadImage, type Download, type DownloadOpt
 export { apiError, readApiError } from './errors';
 export type { ByteStream } from './http';
 export { apiRequest } from './json';
+export { StreamFault } from './owned-stream';
 export { DEFAULT_MAX_RETRIES } from './retry';
 export { AdaptiveLimiter } from './limiter';
-export { DEFAULT_TIMEOUT_SECONDS, type ApiRequest, type RequestRun } from './send';
+export { DEFAULT_RATE_LIMIT_WAIT_SECONDS, DEFAULT_TIMEOUT_SECONDS, type ApiRequest, type RequestRun } from './send';
 export { apiStreamRequest, SseDecoder, type SseEvent, type StreamedReply } from './stream';

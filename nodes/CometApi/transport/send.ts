@@ -6,11 +6,21 @@ import type {
 	ILoadOptionsFunctions,
 	IN8nHttpFullResponse,
 } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, getBaseUrls, type ApiRoot } from './base-url';
 import { apiError, readApiError } from './errors';
-import { describeNetworkFailure, headerValue, readAll, readNetworkFailure, type ByteStream } from './http';
+import {
+	describeNetworkFailure,
+	headerValue,
+	isTimeoutFailure,
+	readAll,
+	readNetworkFailure,
+	type ByteStream,
+	type NetworkFailure,
+} from './http';
 import type { AdaptiveLimiter } from './limiter';
+import { ownStream } from './owned-stream';
 import {
 	backoffMs,
 	DEFAULT_MAX_RETRIES,
@@ -20,7 +30,9 @@ import {
 	waitUnlessCancelled,
 } from './retry';
 
+
 export const DEFAULT_TIMEOUT_SECONDS = 300;
+export const DEFAULT_RATE_LIMIT_WAIT_SECONDS = 600;
 
 export type Context = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -31,9 +43,14 @@ export interface ApiRequest {
 	/** The credential's root the path is below: the OpenAI-style API root (default) or the host root. */
 	root?: ApiRoot;
 	body?: IDataObject | FormData;
+	/** Each attempt's wait for an answer, and for the next piece of a streamed one. */
 	timeoutSeconds?: number;
-	/** Further attempts after a retryable failure (default 2; 0 disables retries). */
+	/** Further attempts after a 5xx or a network failure (default 2; 0 disables them). 429s do not count. */
 	maxRetries?: number;
+	/** How long 429s are waited out, counted from the first one (default 600 s; 0: a 429 is final). */
+	rateLimitWaitSeconds?: number;
+	/** Whether a POST that timed out is sent again (it may have been generated and billed: off by default). */
+	retryTimeouts?: boolean;
 	itemIndex?: number;
 }
 
@@ -44,7 +61,7 @@ export interface ApiRequest {
 export interface RequestRun {
 	/** Shared by the run's requests: how many may be in flight (see limiter.ts). */
 	readonly limiter: AdaptiveLimiter;
-	/** The execution's cancel signal: aborts requests in flight and the waits between attempts. */
+	/** The run's abort signal (the execution's cancel, or the run's first failure): aborts requests and waits. */
 	readonly signal?: AbortSignal;
 	/** Told when an item's request has its whole answer in memory. */
 	requestAnswered(itemIndex: number): void;
@@ -67,11 +84,73 @@ function withAttempts<T extends Error>(error: T, attempts: number): T {
 	return error;
 }
 
+type Attempt = { response: IN8nHttpFullResponse; detach: () => void } | { failure: NetworkFailure };
+
 /**
- * Sends one request to CometAPI, retrying 429/5xx/524 and network failures (Max Retries) with
- * exponential backoff and full jitter, or the Retry-After the API asked for. Requests of one node
- * run share an adaptive limit on how many are in flight (see limiter.ts). The only place
- * that sends the API key: auth through the credential, to the credential's Base URL.
+ * One attempt. Its abort signal follows the run's. A streamed request's wait for the headers is timed
+ * by the node itself (the HTTP client's timeout is only a backstop), and so is its body (ownStream).
+ */
+async function attemptOnce(
+	this: Context,
+	options: IHttpRequestOptions,
+	timeoutMs: number,
+	signal?: AbortSignal,
+): Promise<Attempt> {
+	const attempt = new AbortController();
+	const onAbort = () => attempt.abort();
+	if (signal?.aborted) attempt.abort();
+	else signal?.addEventListener('abort', onAbort, { once: true });
+	const detach = () => signal?.removeEventListener('abort', onAbort);
+	const stopTimer = new AbortController();
+	let timedOut = false;
+	if (options.encoding === 'stream') {
+		options.timeout = 2 * timeoutMs;
+		sleep(timeoutMs, stopTimer.signal).then(
+			() => {
+				if (stopTimer.signal.aborted) return;
+				timedOut = true;
+				attempt.abort();
+			},
+			() => {},
+		);
+	}
+	options.abortSignal = attempt.signal;
+	// n8n's helper takes its abort signal from the context it is called on (the execution's cancel
+	// signal): it is called on one whose signal is this attempt's, so the run's stop and the node's own
+	// timer abort the request too.
+	const context = Object.create(this, { getExecutionCancelSignal: { value: () => attempt.signal } }) as Context;
+	try {
+		const response = (await this.helpers.httpRequestWithAuthentication.call(
+			context,
+			CREDENTIAL_TYPE,
+			options,
+		)) as IN8nHttpFullResponse;
+		return { response, detach };
+	} catch (error) {
+		detach();
+		return { failure: timedOut ? { code: 'ETIMEDOUT', message: 'timeout' } : readNetworkFailure(error) };
+	} finally {
+		stopTimer.abort();
+	}
+}
+
+/** The body of an error reply that came as a stream; what cannot be read counts as empty. */
+async function readErrorBody(body: ByteStream, idleMs: number): Promise<Buffer> {
+	try {
+		return (await readAll(ownStream(body, { idleMs }), 1024 * 1024)).data;
+	} catch {
+		return Buffer.alloc(0);
+	}
+}
+
+/**
+ * Sends one request to CometAPI. A 429 is back-pressure: it is waited out (Retry-After, or backoff)
+ * for up to rateLimitWaitSeconds and never uses up Max Retries, which count 5xx/524 and network
+ * failures (exponential backoff with full jitter); a POST that timed out is sent again only with
+ * retryTimeouts. Requests of one node run share an adaptive limit on how many are in flight (see
+ * limiter.ts): every attempt, a retry woken from its wait too, takes a slot; a streamed reply
+ * holds it until its body is read or abandoned. The only place that sends the API key: auth
+ * through the credential, to the credential's Base URL.
  */
 export async function send(
 	this: Context,
@@ -81,10 +160,18 @@ export async function send(
 ): Promise<IN8nHttpFullResponse> {
 	const { itemIndex } = request;
 	const timeoutSeconds = request.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+	const timeoutMs = timeoutSeconds * 1000;
 	const maxRetries = Math.max(0, Math.floor(request.maxRetries ?? DEFAULT_MAX_RETRIES));
+	const rateLimitWaitSeconds = Math.max(0, request.rateLimitWaitSeconds ?? DEFAULT_RATE_LIMIT_WAIT_SECONDS);
 	const baseUrl = (await getBaseUrls.call(this, itemIndex))[request.root ?? 'api'];
 	const signal = run?.signal;
 	const limiter = run?.limiter;
+	let failures = 0;
+	let rateLimitedSince: number | undefined;
+	const retryAfter = async (wait: number) => {
+		if (await waitUnlessCancelled(wait, signal)) return;
+		throw cancelledError(this, itemIndex);
+	};
 
 	for (let attempt = 1; ; attempt++) {
 		if (signal?.aborted) throw cancelledError(this, itemIndex);
@@ -92,14 +179,12 @@ export async function send(
 			method: request.method,
 			url: `${baseUrl}${request.endpoint}`,
 			json: true,
-			timeout: timeoutSeconds * 1000,
+			timeout: timeoutMs,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 		};
-		if (signal) options.abortSignal = signal;
 		if (encoding === 'stream') options.encoding = 'stream';
 		if (request.body !== undefined) options.body = request.body;
-		const retriesLeft = attempt <= maxRetries;
 
 		if (limiter) {
 			try {
@@ -108,45 +193,70 @@ export async function send(
 				throw cancelledError(this, itemIndex);
 			}
 		}
-		let response: IN8nHttpFullResponse;
-		try {
-			response = (await this.helpers.httpRequestWithAuthentication.call(
-				this,
-				CREDENTIAL_TYPE,
-				options,
-			)) as IN8nHttpFullResponse;
-		} catch (error) {
+		const outcome = await attemptOnce.call(this, options, timeoutMs, signal);
+		if ('failure' in outcome) {
 			limiter?.release('failed');
 			if (signal?.aborted) throw cancelledError(this, itemIndex);
-			const failure = readNetworkFailure(error);
-			if (retriesLeft && isRetryableNetworkFailure(failure.code, failure.message)) {
-				if (await waitUnlessCancelled(backoffMs(attempt), signal)) continue;
-				throw cancelledError(this, itemIndex);
+			const { failure } = outcome;
+			const billable = isTimeoutFailure(failure) && request.method === 'POST' && request.retryTimeouts !== true;
+			if (!billable && failures < maxRetries && isRetryableNetworkFailure(failure.code, failure.message)) {
+				failures++;
+				await retryAfter(backoffMs(failures));
+				continue;
 			}
+			const hint =
+				failure.code === 'ECONNREFUSED' || failure.code === 'ENOTFOUND'
+					? 'Check the Base URL in the CometAPI credential.'
+					: billable
+						? 'It was not sent again: the image may have been generated and billed all the same. Raise Timeout (Seconds), or turn on Retry Timed-Out Requests.'
+						: undefined;
 			const networkError = apiError(
 				this.getNode(),
 				{ message: describeNetworkFailure(failure, timeoutSeconds), code: failure.code },
 				itemIndex,
-				failure.code === 'ECONNREFUSED' || failure.code === 'ENOTFOUND'
-					? 'Check the Base URL in the CometAPI credential.'
-					: undefined,
+				hint,
 			);
 			throw withAttempts(networkError, attempt);
 		}
 
+		const { response, detach } = outcome;
 		const status = response.statusCode;
 		if (status >= 200 && status < 300) {
-			limiter?.release('success');
+			if (encoding === 'json') {
+				detach();
+				limiter?.release('success');
+				return response;
+			}
+			// The slot is held until the body is read to its end, fails, or is abandoned.
+			response.body = ownStream(response.body as ByteStream, {
+				idleMs: timeoutMs,
+				signal,
+				onSettled: () => {
+					detach();
+					limiter?.release('success');
+				},
+			});
 			return response;
 		}
 		limiter?.release(status === 429 ? 'rateLimited' : 'failed');
-		const body =
-			encoding === 'stream' ? (await readAll(response.body as ByteStream, 1024 * 1024)).data : response.body;
+		const body = encoding === 'stream' ? await readErrorBody(response.body as ByteStream, timeoutMs) : response.body;
+		detach();
 		const details = readApiError(status, body);
-		if (retriesLeft && isRetryableStatus(status, details.code)) {
-			const wait = retryAfterMs(headerValue(response, 'retry-after')) ?? backoffMs(attempt);
-			if (await waitUnlessCancelled(wait, signal)) continue;
-			throw cancelledError(this, itemIndex);
+		const asked = retryAfterMs(headerValue(response, 'retry-after'));
+		if (status === 429) {
+			rateLimitedSince ??= Date.now();
+			const wait = asked ?? backoffMs(attempt - failures);
+			if (rateLimitWaitSeconds > 0 && Date.now() + wait - rateLimitedSince <= rateLimitWaitSeconds * 1000) {
+				await retryAfter(wait);
+				continue;
+			}
+			const waited = rateLimitWaitSeconds > 0 ? `Still rate limited after waiting up to ${rateLimitWaitSeconds} s (Rate Limit Wait).` : undefined;
+			throw withAttempts(apiError(this.getNode(), details, itemIndex, waited), attempt);
+		}
+		if (failures < maxRetries && isRetryableStatus(status, details.code)) {
+			failures++;
+			await retryAfter(asked ?? backoffMs(failures));
+			continue;
 		}
 		throw withAttempts(apiError(this.getNode(), details, itemIndex), attempt);
 	}

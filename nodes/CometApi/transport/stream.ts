@@ -1,14 +1,64 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { apiError } from './errors';
 import { headerValue, readAll, type ByteStream } from './http';
 import { parseJsonBody } from './json';
-import { send, type ApiRequest, type Context, type RequestRun } from './send';
+import { StreamFault } from './owned-stream';
+import { DEFAULT_TIMEOUT_SECONDS, send, type ApiRequest, type Context, type RequestRun } from './send';
 
 export type StreamedReply = { kind: 'stream'; events: ByteStream } | { kind: 'json'; body: IDataObject };
 
+/** The most a JSON reply read from a stream may hold. */
+const MAX_JSON_BYTES = 256 * 1024 * 1024;
+
+/** What an event stream starts with (after blank lines): a field or a comment line. */
+const SSE_START = /^(?:data|event|id|retry)\s*:|^:/;
+
+/** A stream whose first bytes were already read: those first, then the rest. */
+function replay(head: Buffer[], iterator: AsyncIterator<Buffer | string>, stream: ByteStream): ByteStream {
+	return {
+		async *[Symbol.asyncIterator]() {
+			yield* head;
+			for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+		},
+		destroy: (error?: Error) => stream.destroy?.(error),
+	};
+}
+
+/** Reads up to the first non-blank byte and tells whether the body is Server-Sent Events. */
+async function sniffEvents(stream: ByteStream): Promise<{ isEvents: boolean; stream: ByteStream }> {
+	const iterator = stream[Symbol.asyncIterator]();
+	const head: Buffer[] = [];
+	for (;;) {
+		const next = await iterator.next();
+		if (next.done) break;
+		head.push(typeof next.value === 'string' ? Buffer.from(next.value) : next.value);
+		const text = Buffer.concat(head).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+		if (text.length >= 6 || (text !== '' && !/^[a-z:]/.test(text))) {
+			return { isEvents: SSE_START.test(text), stream: replay(head, iterator, stream) };
+		}
+	}
+	const text = Buffer.concat(head).toString('utf8').trimStart();
+	return { isEvents: SSE_START.test(text), stream: replay(head, iterator, stream) };
+}
+
+/** A stream that broke while the reply was read, as users see it. */
+export function streamReadError(context: Context, error: unknown, itemIndex: number | undefined, timeoutSeconds: number) {
+	const fault = error instanceof StreamFault ? error : new StreamFault('broken', String((error as Error)?.message ?? error), 'stream_failed');
+	const message =
+		fault.kind === 'cancelled'
+			? 'The request to CometAPI was cancelled'
+			: fault.kind === 'stalled'
+				? `CometAPI’s reply stalled for more than ${timeoutSeconds} s (the Timeout option)`
+				: `CometAPI’s reply broke off: ${fault.message}`;
+	return apiError(context.getNode(), { message, code: fault.code }, itemIndex, fault.kind === 'cancelled' ? 'The execution was stopped.' : 'Run the node again.');
+}
+
 /**
- * Like apiRequest, for endpoints that may answer with Server-Sent Events (`stream: true`). A server
- * that ignores streaming and answers with plain JSON is handled too.
+ * Like apiRequest, for endpoints that may answer with Server-Sent Events (`stream: true`). Events are
+ * recognised by the Content-Type or, when `stream: true` was sent, by the body's first line
+ * whatever its Content-Type; a server that answers with plain JSON is handled too. The request's
+ * limiter slot is held until the reply is read (see send).
  */
 export async function apiStreamRequest(
 	this: Context,
@@ -16,12 +66,31 @@ export async function apiStreamRequest(
 	run?: RequestRun,
 ): Promise<StreamedReply> {
 	const response = await send.call(this, request, 'stream', run);
-	const stream = response.body as ByteStream;
-	if (/text\/event-stream/i.test(headerValue(response, 'content-type'))) {
-		return { kind: 'stream', events: stream };
+	let stream = response.body as ByteStream;
+	const { itemIndex } = request;
+	const timeoutSeconds = request.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+	if (/text\/event-stream/i.test(headerValue(response, 'content-type'))) return { kind: 'stream', events: stream };
+	let read: { data: Buffer; truncated: boolean };
+	try {
+		const askedToStream = !(request.body instanceof FormData) && request.body?.stream === true;
+		if (askedToStream) {
+			const sniffed = await sniffEvents(stream);
+			stream = sniffed.stream;
+			if (sniffed.isEvents) return { kind: 'stream', events: stream };
+		}
+		read = await readAll(stream, MAX_JSON_BYTES);
+	} catch (error) {
+		stream.destroy?.();
+		throw streamReadError(this, error, itemIndex, timeoutSeconds);
 	}
-	const { data: raw } = await readAll(stream, 256 * 1024 * 1024);
-	return { kind: 'json', body: parseJsonBody.call(this, response.statusCode, raw, request.itemIndex) };
+	if (read.truncated) {
+		throw apiError(
+			this.getNode(),
+			{ status: response.statusCode, message: 'CometAPI’s reply is larger than 256 MB', code: 'reply_too_large' },
+			itemIndex,
+		);
+	}
+	return { kind: 'json', body: parseJsonBody.call(this, response.statusCode, read.data, itemIndex) };
 }
 
 /** One Server-Sent Event: its `event:` name ("message" when none) and its `data:` lines joined. */

@@ -6,14 +6,15 @@ import { toOutputItems, type ImageResult } from '../../helpers/binary-output';
 import { parseChatReply, type FoundImage } from '../../helpers/chat-reply';
 import { readChatStream } from '../../helpers/chat-stream';
 import { decodeResultImage, downloadResultImage } from '../../helpers/images-response';
+import { quoteText } from '../../helpers/item-error';
 import { hasApiError, replyError } from '../../helpers/reply-error';
 import { reportTokenUsage } from '../../helpers/token-usage';
-import { quoteText } from '../../helpers/item-error';
-import { apiStreamRequest, DEFAULT_MAX_DOWNLOAD_MB } from '../../transport';
+import { apiStreamRequest, type DownloadOptions } from '../../transport';
 import {
 	additionalBodyFieldsOption,
 	BINARY_FIELDS_HINT,
 	commonOptions,
+	maxDownloadSizeOption,
 	modelProperty,
 	optionsCollection,
 	promptProperty,
@@ -21,6 +22,7 @@ import {
 import {
 	parseAdditionalFields,
 	parsePropertyNames,
+	readMaxDownloadBytes,
 	readModel,
 	readOptions,
 	readOutputSettings,
@@ -30,6 +32,21 @@ import {
 import type { RunContext } from '../run-context';
 
 const INPUT_IMAGES_LABEL = 'Input Image Fields';
+
+const DEFAULT_MAX_IMAGE_LINKS = 10;
+
+/** Max Image Links: how many URLs of one reply are downloaded. */
+function readMaxImageLinks(options: IDataObject): number {
+	const value = Number(options.maxImageLinks);
+	return Number.isFinite(value) && value >= 0 ? Math.floor(value) : DEFAULT_MAX_IMAGE_LINKS;
+}
+
+/** The reply's images with at most `maxLinks` URLs (a reply must not make n8n fetch an unbounded list). */
+function capLinks(images: FoundImage[], maxLinks: number): { images: FoundImage[]; skipped: number } {
+	let links = 0;
+	const kept = images.filter((image) => image.inline || ++links <= maxLinks);
+	return { images: kept, skipped: images.length - kept.length };
+}
 
 const properties: INodeProperties[] = [
 	modelProperty('gpt-4o-image', 'searchChatImageModels'),
@@ -63,13 +80,15 @@ const properties: INodeProperties[] = [
 			description:
 				'Whether a reply without an image stops the item with an error that quotes the model’s text. Off: the item is output with the text alone.',
 		},
+		maxDownloadSizeOption,
 		{
-			displayName: 'Max Download Size (MB)',
-			name: 'maxDownloadSize',
+			displayName: 'Max Image Links',
+			name: 'maxImageLinks',
 			type: 'number',
-			default: DEFAULT_MAX_DOWNLOAD_MB,
-			typeOptions: { minValue: 1 },
-			description: 'The largest image the node downloads from a URL in the reply',
+			default: DEFAULT_MAX_IMAGE_LINKS,
+			typeOptions: { minValue: 0 },
+			description:
+				'The most image URLs of one reply the node downloads, in the order they appear; further links are left out (counted in imageLinksSkipped). Images inline in the reply do not count.',
 		},
 		{
 			displayName: 'Stream',
@@ -105,12 +124,6 @@ async function userMessage(this: IExecuteFunctions, itemIndex: number, prompt: s
 	return { role: 'user', content };
 }
 
-function readMaxDownloadBytes(options: IDataObject): number {
-	const value = Number(options.maxDownloadSize);
-	const megabytes = Number.isFinite(value) && value > 0 ? value : DEFAULT_MAX_DOWNLOAD_MB;
-	return Math.floor(megabytes * 1024 * 1024);
-}
-
 /** Chat Image: POST /chat/completions; every image in the reply, whatever its shape, becomes a binary. */
 export async function execute(
 	this: IExecuteFunctions,
@@ -143,7 +156,7 @@ export async function execute(
 	const { signal } = run;
 	const completion =
 		reply.kind === 'stream'
-			? await readChatStream.call(this, reply.events, { itemIndex, timeoutSeconds: requestSettings.timeoutSeconds, signal })
+			? await readChatStream.call(this, reply.events, { itemIndex, timeoutSeconds: requestSettings.timeoutSeconds })
 			: reply.body;
 	reportTokenUsage.call(this, completion.usage);
 	const choices = Array.isArray(completion.choices) ? (completion.choices as IDataObject[]) : [];
@@ -156,6 +169,7 @@ export async function execute(
 	}
 
 	const parsed = parseChatReply(choices.map((choice) => choice.message ?? choice.delta));
+	const { images: found, skipped } = capLinks(parsed.images, readMaxImageLinks(options));
 	const finishReason = choices[0].finish_reason;
 	const json: IDataObject = {
 		model: typeof completion.model === 'string' && completion.model ? completion.model : model,
@@ -163,10 +177,11 @@ export async function execute(
 		text: parsed.text,
 		...(finishReason !== undefined && finishReason !== null ? { finish_reason: finishReason } : {}),
 		...(completion.usage ? { usage: completion.usage } : {}),
-		imageSources: parsed.images.map((image) => (image.inline ? 'inline' : image.source)),
+		imageSources: found.map((image) => (image.inline ? 'inline' : image.source)),
+		...(skipped > 0 ? { imageLinksSkipped: skipped } : {}),
 	};
 
-	if (parsed.images.length === 0) {
+	if (found.length === 0) {
 		if (options.failWhenNoImage !== false) {
 			const stopped = typeof finishReason === 'string' && finishReason !== 'stop' ? ` (finish reason: ${finishReason})` : '';
 			throw new NodeOperationError(
@@ -185,8 +200,8 @@ export async function execute(
 	}
 
 	const images: ImageResult[] = [];
-	for (const [index, found] of parsed.images.entries()) {
-		images.push(await toImageResult.call(this, found, index, { itemIndex, maxBytes, signal, ...requestSettings }));
+	for (const [index, image] of found.entries()) {
+		images.push(await toImageResult.call(this, image, index, { itemIndex, maxBytes, signal, ...requestSettings }));
 	}
 	return await toOutputItems.call(this, itemIndex, images, json, output);
 }
@@ -196,7 +211,7 @@ async function toImageResult(
 	this: IExecuteFunctions,
 	found: FoundImage,
 	index: number,
-	settings: { itemIndex: number; maxBytes: number; timeoutSeconds: number; signal?: AbortSignal },
+	settings: DownloadOptions,
 ): Promise<ImageResult> {
 	if (!found.inline) {
 		return await downloadResultImage.call(this, found.source, index, settings);

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { additionalBodyFieldsOption, commonOptions, optionsCollection } from '../common.description';
+import { additionalBodyFieldsOption, commonOptions, maxDownloadSizeOption, optionsCollection } from '../common.description';
 
 /*
  * Options of the Images API (generations and edits). An option the API takes as a request field is
@@ -172,6 +172,7 @@ export function imagesOptionsCollection(bodyOptions: BodyOption[], extra: INodeP
 		additionalBodyFieldsOption,
 		customSizeOption,
 		downloadUrlsOption,
+		maxDownloadSizeOption,
 		...bodyOptions.map((option) => option.property),
 		...extra,
 	]);

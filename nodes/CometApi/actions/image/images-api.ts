@@ -10,7 +10,9 @@ import {
 	readOptions,
 	readOutputSettings,
 	readPrompt,
+	readMaxDownloadBytes,
 	readRequestSettings,
+	type RequestSettings,
 } from '../parameters';
 import type { RunContext } from '../run-context';
 import type { BodyOption } from './image-options.description';
@@ -27,7 +29,7 @@ export interface ImagesRequest {
 	options: IDataObject;
 	/** The API fields of the options the user set (see buildImageBody). */
 	fields: IDataObject;
-	settings: { timeoutSeconds: number; maxRetries: number };
+	settings: RequestSettings;
 	output: OutputSettings;
 }
 
@@ -123,6 +125,8 @@ export async function imagesReplyToItems(
 		itemIndex,
 		downloadUrls: request.options.downloadUrls !== false,
 		timeoutSeconds: request.settings.timeoutSeconds,
+		maxRetries: request.settings.maxRetries,
+		maxBytes: readMaxDownloadBytes(request.options),
 		signal: run.signal,
 	});
 	const json: IDataObject = {

@@ -143,8 +143,10 @@ describe('Router: the item loop', () => {
 		expect(output).toEqual([]);
 		expect(error!.message).toMatch(/^Bad prompt/);
 		expect(error!.context).toMatchObject({ itemIndex: 0 });
-		// Item 0 and item 1 started together; item 0's failure came back first, so nothing more started.
-		expect(attempts()).toBe(2);
+		// Item 0 and item 1 started together; item 0's failure came back first, so nothing more started
+		// (and item 1's request was aborted, possibly before the API had read it).
+		expect(attempts()).toBeLessThanOrEqual(2);
+		expect(api.requests.slice(1).every((r) => r.abandoned)).toBe(true);
 	});
 
 	it('cancelling mid-request aborts the request in flight and starts no retry or further item', async () => {
@@ -164,5 +166,36 @@ describe('Router: the item loop', () => {
 		expect(attempts()).toBe(1);
 		expect(await eventually(() => api.requests[0].abandoned === true)).toBe(true);
 		expect(attempts()).toBe(1);
+	});
+
+	it('without continueOnFail the first failure aborts the requests still in flight instead of waiting for them', async () => {
+		api.override((request) =>
+			request.json?.prompt === 'p0' ? { ...errorReply(400, 'Bad prompt'), delayMs: 100 } : { delayMs: 30_000, json: {} },
+		);
+		const { error, output } = await runCometApi({
+			parameters: { resource: 'image', operation: 'generate', prompt: '={{ $json.p }}', options: { maxConcurrency: 4 } },
+			credentials: { apiKey: API_KEY, baseUrl: api.baseUrl },
+			input: Array.from({ length: 4 }, (_, i) => ({ json: { p: `p${i}` } })),
+		});
+		expect(output).toEqual([]);
+		expect(error!.message).toMatch(/^Bad prompt/);
+		expect(error!.context).toMatchObject({ itemIndex: 0 });
+		expect(attempts()).toBe(4);
+		expect(await eventually(() => api.requests.filter((r) => r.json?.prompt !== 'p0').every((r) => r.abandoned))).toBe(true);
+	});
+
+	it('with continueOnFail a failing item aborts nothing: the others finish', async () => {
+		api.override((request) =>
+			request.json?.prompt === 'p0' ? errorReply(400, 'Bad prompt') : { delayMs: 300, json: { data: [{ b64_json: makePng().toString('base64') }] } },
+		);
+		const { error, output } = await runCometApi({
+			parameters: { resource: 'image', operation: 'generate', prompt: '={{ $json.p }}', options: { maxConcurrency: 4 } },
+			credentials: { apiKey: API_KEY, baseUrl: api.baseUrl },
+			input: Array.from({ length: 4 }, (_, i) => ({ json: { p: `p${i}` } })),
+			continueOnFail: true,
+		});
+		expect(error).toBeUndefined();
+		expect(output.map((item) => (item.binary ? 'image' : 'error'))).toEqual(['error', 'image', 'image', 'image']);
+		expect(api.requests.some((r) => r.abandoned)).toBe(false);
 	});
 });

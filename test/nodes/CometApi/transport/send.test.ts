@@ -46,14 +46,35 @@ describe('send: retried failures', () => {
 		ok(output[0]);
 	});
 
-	it('429 forever: Max Retries 2 gives 3 attempts and says so', async () => {
-		api.override(() => ({ ...errorReply(429, 'Rate limit reached for requests', 'rate_limit_exceeded'), headers: { 'retry-after': '0' } }));
-		const { error, output } = await runGenerate(api);
+	it('429 forever: waited out until Rate Limit Wait runs out, whatever Max Retries says, then CometAPI’s message', async () => {
+		api.override(() => ({ ...errorReply(429, 'Rate limit reached for requests', 'rate_limit_exceeded'), headers: { 'retry-after': '1' } }));
+		// Retry-After 1 s: attempts at 0 s, 1 s and 2 s; a third wait would end past the 2.5 s budget.
+		const { error, output } = await runGenerate(api, { maxRetries: 0, rateLimitWait: 2.5 });
 		expect(output).toEqual([]);
 		expect(attempts()).toBe(3);
 		expect(error!.message).toMatch(/^Rate limit reached for requests \(request id: [^)]+\) \(after 3 attempts\)$/);
+		expect(error!.description).toContain('Still rate limited after waiting up to 2.5 s (Rate Limit Wait)');
 		expect(error!.httpCode).toBe('429');
 		expect(error!.context).toMatchObject({ itemIndex: 0, attempts: 3, apiErrorCode: 'rate_limit_exceeded' });
+	});
+
+	it('429s do not use up Max Retries: three 429s, then a 503, then success with Max Retries 1', async () => {
+		const replies: FakeReply[] = [
+			...Array.from({ length: 3 }, () => ({ ...errorReply(429, 'Rate limit reached'), headers: { 'retry-after': '0' } })),
+			errorReply(503, 'Service temporarily unavailable'),
+		];
+		api.override((request) => (request.path === GENERATIONS ? replies.shift() : undefined));
+		const { output, error } = await runGenerate(api, { maxRetries: 1 });
+		expect(error).toBeUndefined();
+		expect(attempts()).toBe(5);
+		ok(output[0]);
+	});
+
+	it('Rate Limit Wait 0: a 429 fails the item at once', async () => {
+		api.override(() => ({ ...errorReply(429, 'Rate limit reached'), headers: { 'retry-after': '0' } }));
+		const { error } = await runGenerate(api, { rateLimitWait: 0 });
+		expect(attempts()).toBe(1);
+		expect(error!.httpCode).toBe('429');
 	});
 
 	it('a reset connection forever with Max Retries 1: 2 attempts, then the network error', async () => {
@@ -63,12 +84,29 @@ describe('send: retried failures', () => {
 		expect(error!.message).toBe('The connection to CometAPI was reset (after 2 attempts)');
 	});
 
-	it('a hang past the timeout: each attempt is cut at the Timeout, then a clear error', async () => {
+	it('a POST that timed out is not sent again by default (it may have been billed), and says why', async () => {
 		api.override(() => ({ delayMs: 30_000, json: {} }));
-		const { error } = await runGenerate(api, { timeout: 1, maxRetries: 1 });
+		const { error } = await runGenerate(api, { timeout: 1, maxRetries: 2 });
+		expect(attempts()).toBe(1);
+		expect(await eventually(() => api.requests.every((r) => r.abandoned))).toBe(true);
+		expect(error!.message).toBe('CometAPI did not answer within 1 s (the Timeout option)');
+		expect(error!.description).toMatch(/billed.*Retry Timed-Out Requests/);
+	});
+
+	it('Retry Timed-Out Requests on: each attempt is cut at the Timeout and retried within Max Retries', async () => {
+		api.override(() => ({ delayMs: 30_000, json: {} }));
+		const { error } = await runGenerate(api, { timeout: 1, maxRetries: 1, retryTimeouts: true });
 		expect(attempts()).toBe(2);
 		expect(await eventually(() => api.requests.every((r) => r.abandoned))).toBe(true);
 		expect(error!.message).toBe('CometAPI did not answer within 1 s (the Timeout option) (after 2 attempts)');
+	});
+
+	it('a refused connection is retried within Max Retries', async () => {
+		const { output, error } = await runGenerate(api, { maxRetries: 1 }, {
+			credentials: { apiKey: API_KEY, baseUrl: 'http://127.0.0.1:9/v1' },
+		});
+		expect(output).toEqual([]);
+		expect(error!.message).toBe('CometAPI refused the connection (after 2 attempts)');
 	});
 
 	it('Max Retries 0 turns retries off: a 503 is final after 1 attempt', async () => {
@@ -113,7 +151,7 @@ describe('send: the API key', () => {
 			for (const continueOnFail of [false, true]) {
 				api.reset();
 				api.override(() => failure);
-				const { run, error, output } = await runGenerate(api, { maxRetries: 1 }, { continueOnFail });
+				const { run, error, output } = await runGenerate(api, { maxRetries: 1, rateLimitWait: 0 }, { continueOnFail });
 				expect(error ?? output[0].json.error).toBeDefined();
 				const serialised = JSON.stringify({ run, error, output, context: error?.context, description: error?.description });
 				expect(serialised).not.toContain(API_KEY);

@@ -350,8 +350,24 @@ describe('Chat Image: failures', () => {
 			return { content: `![big](${url})` };
 		});
 		const { error } = await fake.run({ options: { maxDownloadSize: 1 } });
-		expect(error?.message).toBe(`The image at ${new URL(fake.api.imageHost.origin).host} is larger than 1 MB`);
+		expect(error?.message).toBe(`The image at ${new URL(fake.api.imageHost.origin).host} is larger than 1 MB (Max Download Size)`);
+		expect(error?.description).toContain('Raise Max Download Size (MB)');
 		expectNoCredentialsAtImageHost();
+	});
+
+	it('a reply’s image links are capped (Max Image Links, default 10): no unbounded list of downloads', async () => {
+		answerChat((_request, context) => ({
+			content: Array.from({ length: 12 }, (_, i) => `![${i}](${context.imageHost.publish(`cdn/many-${i}.png`, makePng(4, 4, i + 1))})`).join('\n'),
+		}));
+		let run = await fake.run({ options: { outputMode: 'allInOne' } });
+		expect(run.error).toBeUndefined();
+		expect(fake.api.imageHost.requests).toHaveLength(10);
+		expect(run.output[0].json).toMatchObject({ imageCount: 10, imageLinksSkipped: 2 });
+
+		fake.api.reset();
+		run = await fake.run({ options: { outputMode: 'allInOne', maxImageLinks: 3 } });
+		expect(fake.api.imageHost.requests.map((r) => r.path)).toEqual(['/cdn/many-0.png', '/cdn/many-1.png', '/cdn/many-2.png']);
+		expect(run.output[0].json).toMatchObject({ imageCount: 3, imageLinksSkipped: 9 });
 	});
 
 	it('the same image under the default cap (50 MB) downloads', async () => {

@@ -1,0 +1,89 @@
+import { answerChat, gpt4oImageAnswer, sseReply, sseText, streamChunks, useFakeChatApi } from '../../../helpers/fake-chat';
+import { API_KEY, type FakeCometApi } from '../../../helpers/fake-cometapi';
+import { runCometApi, type NodeRun } from '../../../helpers/harness';
+
+/*
+ * A rate-limited account: the fake API admits 3 requests at once and answers 429 with
+ * `Retry-After: 1` beyond. With the node's defaults (Max Concurrent Requests 8, Max Retries 2,
+ * Rate Limit Wait 600 s) no item may fail, outputs keep the input order, and once the first burst
+ * has met its 429s the API never sees more than the learned ceiling + 1 (= 4) in flight.
+ * The 200 items at 1 s case takes about 70 s (200 requests, 3 at a time). A streamed reply holds its
+ * request's limiter slot until its body is read, so streamed chat requests adapt the same way.
+ */
+
+const fake = useFakeChatApi();
+const api = fake.api;
+
+const ADMITTED = 3;
+/** The first burst: Max Concurrent Requests (default 8) sent before any answer came back. */
+const FIRST_WINDOW = 8;
+
+/** Request counts of each case, printed at the end of the file. */
+const measured: string[] = [];
+
+/** The most requests the API was answering at once among those sent after the first burst. */
+function maxInFlightAfterFirstWindow(fake: FakeCometApi): number {
+	return Math.max(...fake.requests.slice(FIRST_WINDOW).map((request) => request.inFlightOnArrival ?? 0));
+}
+
+/** Checks every item has its image in input order; records the request counts of the case. */
+function expectEveryItemInOrder(fake: FakeCometApi, run: NodeRun, items: number, label: string): void {
+	expect(run.error).toBeUndefined();
+	expect(run.output).toHaveLength(items);
+	expect(run.output.map((item) => (item.pairedItem as { item: number }).item)).toEqual([...Array(items).keys()]);
+	expect(run.output.map((item) => item.json.prompt)).toEqual(Array.from({ length: items }, (_, i) => `kite ${i}`));
+	expect(run.output.every((item) => item.binary?.data)).toBe(true);
+	const counts = fake.statusCounts();
+	const maxInFlight = maxInFlightAfterFirstWindow(fake);
+	measured.push(`${label}: ${counts[200] ?? 0} × 200, ${counts[429] ?? 0} × 429, at most ${maxInFlight} in flight after the first burst`);
+	expect(counts[200]).toBe(items);
+	expect(maxInFlight).toBeLessThanOrEqual(ADMITTED + 1);
+}
+
+afterAll(() => {
+	// eslint-disable-next-line no-console -- the measured request counts, for the record
+	console.info(`Rate-limited runs (API admitting ${ADMITTED}):\n${measured.join('\n')}`);
+});
+
+describe('send: 429 is back-pressure against an API admitting 3 in flight', () => {
+	it.each([
+		[50, 100],
+		[200, 100],
+		[50, 300],
+		[200, 300],
+		[50, 1000],
+		[200, 1000],
+	])(
+		'%i items at %i ms latency, defaults otherwise: every item has its image, in input order, ≤ 4 in flight after the first 429s',
+		async (items, latencyMs) => {
+			api.admit({ limit: ADMITTED, retryAfter: '1', latencyMs });
+			const run = await runCometApi({
+				parameters: { resource: 'image', operation: 'generate', prompt: '={{ $json.p }}' },
+				credentials: { apiKey: API_KEY, baseUrl: api.baseUrl },
+				input: Array.from({ length: items }, (_, i) => ({ json: { p: `kite ${i}` } })),
+			});
+			expectEveryItemInOrder(api, run, items, `Generate, ${items} items, ${latencyMs} ms`);
+		},
+		180_000,
+	);
+});
+
+describe('stream: a streamed reply holds its limiter slot until its body is read', () => {
+	it('Generate with Chat Model, 20 items, stream on, API admitting 3: all complete, ≤ 4 in flight after the first 429s', async () => {
+		api.admit({ limit: ADMITTED, retryAfter: '1', latencyMs: 50 });
+		// Each reply streams for about 1 s after its headers: ten pieces, 100 ms apart.
+		answerChat((request, context) => {
+			const text = sseText(streamChunks(gpt4oImageAnswer(context), request.model));
+			return { reply: { ...sseReply(text, Math.ceil(Buffer.byteLength(text) / 10)), chunkDelayMs: 100 } };
+		});
+		const run = await fake.run(
+			{ prompt: '={{ $json.p }}' },
+			{ input: Array.from({ length: 20 }, (_, i) => ({ json: { p: `kite ${i}` } })) },
+		);
+		expect(api.requests.every((request) => request.path !== '/v1/chat/completions' || request.json?.stream === true)).toBe(true);
+		expectEveryItemInOrder(api, run, 20, 'Chat, stream on, 20 items, 50 ms + 1 s of stream');
+		// The limiter counts a request in flight until its stream ends, so it learns the API's limit:
+		// a slot given back when the headers came would send ever more requests into 429s (34 here).
+		expect(api.statusCounts()[429]).toBeLessThan(20);
+	}, 60_000);
+});
