@@ -22,16 +22,71 @@ const WRONG_KEY = `sk-wrong-${randomUUID().replace(/-/g, '')}`;
 const DEFAULT_BASE_URL = 'https://api.cometapi.com/v1';
 const SEARCH_TERMS = ['CometAPI', 'image', 'gpt-image', 'seedream', 'midjourney'];
 
-/** The three actions as the node panel lists them, and what their parameter panels show. */
-const ACTIONS = [
-	{ label: 'Generate an image', operation: 'Generate Image', model: 'gpt-image-1', search: 'dall', found: 'dall-e-3' },
-	{ label: 'Edit an image', operation: 'Edit Image', model: 'gpt-image-1', search: 'seed', found: 'doubao-seedream-4-0-250828' },
+/** Models of the fake CometAPI's GET /models that no image operation lists. */
+const NOT_IMAGE_MODELS = ['gpt-4o-mini', 'claude-sonnet-4', 'text-embedding-3-small'];
+
+interface Action {
+	/** The node panel's group of the action (one per resource) and the action's label there. */
+	group: string;
+	label: string;
+	/** What the parameter panel's Resource, Operation and Model show, and the canvas under the node. */
+	resource: string;
+	operation: string;
+	subtitle: string;
+	model: string;
+	/** Model IDs of the fake API that its "From list" must list, and must not. */
+	listed: string[];
+	unlisted: string[];
+	/** A search in the list that leaves fewer IDs, among them `found`. */
+	search?: { term: string; found: string };
+}
+
+/** The actions as the node panel lists them: one group per resource, in order. */
+const ACTIONS: Action[] = [
+	// resource Gemini (merge 34effe9)
 	{
+		group: 'Gemini Actions',
+		label: 'Generate or edit an image',
+		resource: 'Gemini',
+		operation: 'Generate or Edit Image',
+		subtitle: 'Gemini: Generate or Edit Image',
+		model: 'gemini-3.1-flash-image-preview',
+		listed: ['gemini-2.5-flash-image'],
+		unlisted: [...NOT_IMAGE_MODELS, 'gpt-image-1', 'gpt-4o-image', 'dall-e-3'],
+	},
+	// resource Image; order and the chat action's label from the panel change (commit b5cc819)
+	{
+		group: 'Image Actions',
+		label: 'Generate an image',
+		resource: 'Image',
+		operation: 'Generate Image',
+		subtitle: 'Generate Image',
+		model: 'gpt-image-1',
+		listed: ['gpt-image-1', 'dall-e-3', 'doubao-seedream-4-0-250828'],
+		unlisted: NOT_IMAGE_MODELS,
+		search: { term: 'dall', found: 'dall-e-3' },
+	},
+	{
+		group: 'Image Actions',
+		label: 'Edit an image',
+		resource: 'Image',
+		operation: 'Edit Image',
+		subtitle: 'Edit Image',
+		model: 'gpt-image-1',
+		listed: ['gpt-image-1', 'doubao-seedream-4-0-250828'],
+		unlisted: [...NOT_IMAGE_MODELS, 'dall-e-3'],
+		search: { term: 'seed', found: 'doubao-seedream-4-0-250828' },
+	},
+	{
+		group: 'Image Actions',
 		label: 'Generate or edit an image with a chat model',
+		resource: 'Image',
 		operation: 'Generate with Chat Model',
+		subtitle: 'Generate with Chat Model',
 		model: 'gpt-4o-image',
-		search: 'gemini',
-		found: 'gemini-2.5-flash-image',
+		listed: ['gpt-4o-image', 'gemini-2.5-flash-image'],
+		unlisted: NOT_IMAGE_MODELS,
+		search: { term: 'gemini', found: 'gemini-2.5-flash-image' },
 	},
 ];
 
@@ -330,20 +385,27 @@ export function editorSuite(version: string) {
 		step('4. the actions in order; each opens its parameter panel with a model list from GET /models that its search narrows', async () => {
 			await newWorkflow();
 			await addManualTrigger();
-			for (const [index, action] of ACTIONS.entries()) {
+			// the panel's text: each group's heading, then its actions
+			const groups = [...new Set(ACTIONS.map((a) => a.group))];
+			const listing = groups
+				.map((group) => [group, ...ACTIONS.filter((a) => a.group === group).map((a) => a.label)].map(escapeRegExp).join('\\n+'))
+				.join('\\n+');
+			for (const action of ACTIONS) {
 				await page.getByTestId('node-creator-plus-button').click();
 				await searchFinds('CometAPI', 'CometAPI');
 				await creatorItem('CometAPI').click();
 				await visible(creator().getByText(`Actions (${ACTIONS.length})`));
 				// ── panel change (commit b5cc819): main action first, the chat action's new label ──
 				expect(await labels(actionItems())).toEqual(ACTIONS.map((a) => a.label));
+				// (headings are upper-cased by CSS, which innerText follows)
+				expect(await creator().innerText()).toMatch(new RegExp(listing, 'i'));
 				// ── end of panel change ──
-				if (index === 0) await shots.take(page, 'actions');
+				if (action === ACTIONS[0]) await shots.take(page, 'actions');
 				await actionItems().filter({ hasText: exactly(action.label) }).click();
 
 				await visible(ndv());
 				await visible(ndv().getByTestId('node-title-container').getByText(action.label, { exact: true }).filter({ visible: true }));
-				expect(await ndv().getByTestId('parameter-input-resource').locator('input').inputValue()).toBe('Image');
+				expect(await ndv().getByTestId('parameter-input-resource').locator('input').inputValue()).toBe(action.resource);
 				expect(await ndv().getByTestId('parameter-input-operation').locator('input').inputValue()).toBe(action.operation);
 				// the only credential is picked on its own
 				await eventually(
@@ -353,7 +415,8 @@ export function editorSuite(version: string) {
 				const rlc = ndv().getByTestId('resource-locator-modelId');
 				expect(await rlc.getByTestId('rlc-mode-selector').locator('input').inputValue()).toBe('From list');
 				expect(await rlc.getByTestId('rlc-input').inputValue()).toBe(action.model);
-				if (index === 0) await shots.take(page, 'generate-panel');
+				const name = action.operation.toLowerCase().replace(/ /g, '-');
+				await shots.take(page, `panel-${name}`);
 
 				// From list: loaded from the fake CometAPI's /models
 				api.reset();
@@ -361,38 +424,40 @@ export function editorSuite(version: string) {
 				const items = page.getByTestId('rlc-item');
 				const all = await eventually(
 					() => labels(items),
-					(ids) => expect(ids).toContain(action.model),
+					(ids) => expect(ids).toEqual(expect.arrayContaining(action.listed)),
 				);
 				expect(api.requests.map((r) => `${r.method} ${r.path} ${r.headers.authorization}`)).toContain(`GET /v1/models Bearer ${API_KEY}`);
-				// ── panel change (commit b5cc819): a model list per operation ──
-				for (const chatOnly of ['gpt-4o-mini', 'claude-sonnet-4', 'text-embedding-3-small']) expect(all).not.toContain(chatOnly);
-				if (action.operation === 'Generate Image') expect(all).toEqual(expect.arrayContaining(['gpt-image-1', 'dall-e-3', 'doubao-seedream-4-0-250828']));
-				if (action.operation === 'Edit Image') expect(all).not.toContain('dall-e-3');
-				if (action.operation === 'Generate with Chat Model') expect(all).toEqual(expect.arrayContaining(['gpt-4o-image', 'gemini-2.5-flash-image']));
+				// ── panel change (commit b5cc819; Gemini: merge 34effe9): a model list per operation ──
+				for (const id of action.unlisted) expect(all).not.toContain(id);
 				// ── end of panel change ──
-				await shots.take(page, `model-list-${action.operation.toLowerCase().replace(/ /g, '-')}`);
+				await shots.take(page, `model-list-${name}`);
 
 				// its search box narrows the list
-				await page.getByTestId('rlc-search').filter({ visible: true }).fill(action.search);
-				const narrowed = await eventually(
-					() => labels(items),
-					(ids) => {
-						expect(ids.length).toBeGreaterThan(0);
-						for (const id of ids) expect(id).toContain(action.search);
-					},
-				);
-				expect(narrowed).toContain(action.found);
-				expect(narrowed.length).toBeLessThan(all.length);
-				if (index === 0) await shots.take(page, 'model-list-search');
+				if (action.search) {
+					const { term, found } = action.search;
+					await page.getByTestId('rlc-search').filter({ visible: true }).fill(term);
+					const narrowed = await eventually(
+						() => labels(items),
+						(ids) => {
+							expect(ids.length).toBeGreaterThan(0);
+							for (const id of ids) expect(id).toContain(term);
+						},
+					);
+					expect(narrowed).toContain(found);
+					expect(narrowed.length).toBeLessThan(all.length);
+					await shots.take(page, `model-list-${name}-search`);
+				}
 				// a click beside the list closes it (2.8 ignores Escape there)
 				await ndv().getByTestId('node-parameters').click({ position: { x: 5, y: 5 } });
 				await hidden(page.getByTestId('rlc-search').filter({ visible: true }));
 				expect(await rlc.getByTestId('rlc-input').inputValue()).toBe(action.model);
 				await closeNdv();
 			}
+			// n8n's own "Tidy up" lays the nodes out side by side, for the picture
+			await page.getByTestId('tidy-up-button').click();
 			await page.getByTestId('zoom-to-fit').click();
-			for (const action of ACTIONS) await visible(canvasNode(action.label).getByText(action.operation, { exact: true }));
-			await shots.take(page, 'canvas-three-actions');
+			for (const action of ACTIONS) await visible(canvasNode(action.label).getByText(action.subtitle, { exact: true }));
+			await shots.take(page, 'canvas-all-actions');
 		});
 
 		step('5. Generate: Add Option lists the options; Size (Custom) and Output Compression are offered once they apply', async () => {
