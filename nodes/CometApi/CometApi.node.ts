@@ -27,8 +27,9 @@ export class CometApi implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Gemini', value: 'gemini', description: 'Gemini’s native API: image models with aspect ratio and 2K/4K size' },
+					// the main resource first: the editor lists the actions by resource in this order
 					{ name: 'Image', value: 'image', description: 'OpenAI-style images and chat endpoints: gpt-image-1, dall-e, Seedream, chat image models' },
+					{ name: 'Gemini', value: 'gemini', description: 'Gemini’s native API: image models with aspect ratio and 2K/4K size' },
 				],
 				default: 'image',
 			},
