@@ -65,5 +65,15 @@ export class CometApi implements ICredentialType {
 			url: '/models',
 			method: 'GET',
 		},
+		// n8n shows this instead of a bare "Unauthorized" (releases after 2.8 honour the rule)
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message: 'Invalid API key: CometAPI refused it. Copy the key again from the CometAPI console (API Tokens).',
+				},
+			},
+		],
 	};
 }

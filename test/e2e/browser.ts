@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/require-node-api-error, no-console -- test-only code, never shipped: it re-throws assertion errors and prints pending ones */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/require-node-api-error -- test-only code, never shipped: it re-throws assertion errors */
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -92,20 +92,5 @@ export class Screenshots {
 		// panels slide in: the picture shows where their transitions end
 		await page.screenshot({ path, animations: 'disabled' });
 		return path;
-	}
-}
-
-/**
- * An assertion that waits for a change outside this repository's e2e (named in `waitsFor`): it
- * fails the test only with E2E_PENDING=strict; otherwise a failure is printed as PENDING, and a
- * pass as "now passes" (then make it an ordinary assertion).
- */
-export async function pending(waitsFor: string, check: () => Promise<void> | void): Promise<void> {
-	try {
-		await check();
-		console.warn(`PENDING assertion now passes (${waitsFor}): make it an ordinary assertion`);
-	} catch (error) {
-		if (process.env.E2E_PENDING === 'strict') throw error;
-		console.warn(`PENDING (${waitsFor}): ${(error as Error).message}`);
 	}
 }
