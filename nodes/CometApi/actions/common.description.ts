@@ -3,6 +3,8 @@ import type { INodeProperties } from 'n8n-workflow';
 import {
 	DEFAULT_MAX_DOWNLOAD_MB,
 	DEFAULT_MAX_RETRIES,
+	DEFAULT_MAX_WAIT_MINUTES,
+	DEFAULT_POLL_INTERVAL_SECONDS,
 	DEFAULT_RATE_LIMIT_WAIT_SECONDS,
 	DEFAULT_TIMEOUT_SECONDS,
 } from '../transport';
@@ -159,6 +161,29 @@ export const maxConcurrencyOption: INodeProperties = {
 		'How many items are sent to CometAPI at the same time. When CometAPI answers 429 (too many requests) the node halves this on its own and raises it again as requests succeed. Outputs keep the input order.',
 	hint: 'Applies to the whole run: it is read once, from the first item, so an expression here sees only item 0',
 };
+
+export const maxWaitOption: INodeProperties = {
+	displayName: 'Max Wait (Minutes)',
+	name: 'maxWait',
+	type: 'number',
+	default: DEFAULT_MAX_WAIT_MINUTES,
+	typeOptions: { minValue: 0, numberPrecision: 1 },
+	description:
+		'How long to wait for a task to finish, counted from its submission. A task still running then gives an error (or error item) with its task ID: it is not cancelled, and Get Task fetches it later at no new charge.',
+};
+
+export const pollIntervalOption: INodeProperties = {
+	displayName: 'Poll Interval (Seconds)',
+	name: 'pollInterval',
+	type: 'number',
+	default: DEFAULT_POLL_INTERVAL_SECONDS,
+	typeOptions: { minValue: 0.01, numberPrecision: 2 },
+	description:
+		'The first pause between two looks at a task; each pause is half as long again as the last, up to five times this (2 s, 3 s, 4.5 s… up to 10 s by default). Waiting tasks hold no request slot.',
+};
+
+/** The options of every operation that submits a task and waits for it (see transport/task.ts). */
+export const taskWaitOptions: INodeProperties[] = [maxWaitOption, pollIntervalOption];
 
 /** An operation's Options collection, its options sorted by display name as n8n lists them. */
 export function optionsCollection(options: INodeProperties[]): INodeProperties {

@@ -6,8 +6,11 @@ import { itemError } from '../helpers/item-error';
 import {
 	DEFAULT_MAX_DOWNLOAD_MB,
 	DEFAULT_MAX_RETRIES,
+	DEFAULT_MAX_WAIT_MINUTES,
+	DEFAULT_POLL_INTERVAL_SECONDS,
 	DEFAULT_RATE_LIMIT_WAIT_SECONDS,
 	DEFAULT_TIMEOUT_SECONDS,
+	type TaskWait,
 } from '../transport';
 import { ADDITIONAL_FIELDS_LABEL, DEFAULT_MAX_CONCURRENCY } from './common.description';
 
@@ -88,6 +91,16 @@ export function readRequestSettings(options: IDataObject): RequestSettings {
 		rateLimitWaitSeconds:
 			Number.isFinite(rateLimitWait) && rateLimitWait >= 0 ? rateLimitWait : DEFAULT_RATE_LIMIT_WAIT_SECONDS,
 		retryTimeouts: options.retryTimeouts === true,
+	};
+}
+
+/** Max Wait (Minutes) and Poll Interval (Seconds) of an operation that waits for tasks. */
+export function readTaskWait(options: IDataObject): TaskWait {
+	const maxWait = Number(options.maxWait);
+	const interval = Number(options.pollInterval);
+	return {
+		maxWaitSeconds: 60 * (Number.isFinite(maxWait) && maxWait >= 0 ? maxWait : DEFAULT_MAX_WAIT_MINUTES),
+		pollIntervalSeconds: Number.isFinite(interval) && interval > 0 ? interval : DEFAULT_POLL_INTERVAL_SECONDS,
 	};
 }
 

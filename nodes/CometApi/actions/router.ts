@@ -6,7 +6,16 @@ import * as image from './image';
 import { createRunContext, type OperationExecute } from './run-context';
 
 /** Every resource of the node (see README, Development) with its operations, by parameter value. */
-const resources: Record<string, Record<string, { execute: OperationExecute }>> = {
+interface Operation {
+	execute: OperationExecute;
+	/**
+	 * The operation waits for tasks (see transport/task.ts): every item may be waiting at once, since
+	 * a waiting item holds no slot; submissions are still bounded by the item slots and the limiter.
+	 */
+	waitsForTasks?: boolean;
+}
+
+const resources: Record<string, Record<string, Operation>> = {
 	image: image.operations,
 	gemini: gemini.operations,
 };
@@ -29,12 +38,14 @@ function errorJson(error: NodeApiError | NodeOperationError, itemIndex: number):
 	const httpCode = error instanceof NodeApiError ? error.httpCode : undefined;
 	const apiCode = error.context.apiErrorCode;
 	const { url } = error.context;
+	const task = error.context.task as IDataObject | undefined;
 	return {
 		error: error.message,
 		...(error.description ? { description: error.description } : {}),
 		...(httpCode ? { httpCode } : {}),
 		...(typeof apiCode === 'string' && apiCode ? { code: apiCode } : {}),
 		...(typeof url === 'string' ? { url } : {}),
+		...(task ?? {}),
 		itemIndex,
 	};
 }
@@ -86,7 +97,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			}
 		}
 	};
-	await Promise.all(Array.from({ length: Math.min(2 * run.maxConcurrency, items.length) }, worker));
+	const workers = handler.waitsForTasks ? items.length : Math.min(2 * run.maxConcurrency, items.length);
+	await Promise.all(Array.from({ length: workers }, worker));
 
 	if (firstError) throw firstError;
 	if (cancel?.aborted && results.some((result) => result === undefined)) {

@@ -5,7 +5,7 @@
  * - json.ts      JSON replies; errors.ts: API errors and their hints
  * - stream.ts    replies streamed as Server-Sent Events; owned-stream.ts: bodies read on the node's own timer
  * - download.ts  result images from URLs, without the key
- * - poller.ts    the contract for task APIs (submit once, poll freely)
+ * - task.ts      the task engine for task APIs: submit once, poll until the task ends
  */
 export { baseUrlsOf, getBaseUrls, CREDENTIAL_TYPE, DEFAULT_BASE_URL, type ApiRoot, type BaseUrls } from './base-url';
 export { DEFAULT_MAX_DOWNLOAD_MB, downloadImage, type Download, type DownloadOptions } from './download';
@@ -17,3 +17,15 @@ export { DEFAULT_MAX_RETRIES } from './retry';
 export { AdaptiveLimiter } from './limiter';
 export { DEFAULT_RATE_LIMIT_WAIT_SECONDS, DEFAULT_TIMEOUT_SECONDS, type ApiRequest, type RequestRun } from './send';
 export { apiStreamRequest, SseDecoder, type SseEvent, type StreamedReply } from './stream';
+export {
+	DEFAULT_MAX_WAIT_MINUTES,
+	DEFAULT_POLL_INTERVAL_SECONDS,
+	submitTask,
+	waitForTask,
+	withTask,
+	type PollSettings,
+	type TaskApi,
+	type TaskOutcome,
+	type TaskState,
+	type TaskWait,
+} from './task';

@@ -36,6 +36,12 @@ export const DEFAULT_RATE_LIMIT_WAIT_SECONDS = 600;
 
 export type Context = IExecuteFunctions | ILoadOptionsFunctions;
 
+/** Network failures of a request that never reached the API: safe to send again even when it must arrive once. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
+const MAY_HAVE_ARRIVED =
+	'It was not sent again: the task may have been created (and billed) all the same. Check your tasks at CometAPI before you run the item again.';
+
 export interface ApiRequest {
 	method: IHttpRequestMethods;
 	/** Path below the root, e.g. `/images/generations`. */
@@ -51,6 +57,11 @@ export interface ApiRequest {
 	rateLimitWaitSeconds?: number;
 	/** Whether a POST that timed out is sent again (it may have been generated and billed: off by default). */
 	retryTimeouts?: boolean;
+	/**
+	 * Sent again only when it surely did not reach the API (a 429, a refused connection, a host not
+	 * found): a task submission, where each arrival is a new billed task (see task.ts).
+	 */
+	once?: boolean;
 	itemIndex?: number;
 }
 
@@ -198,7 +209,9 @@ export async function send(
 			limiter?.release('failed');
 			if (signal?.aborted) throw cancelledError(this, itemIndex);
 			const { failure } = outcome;
-			const billable = isTimeoutFailure(failure) && request.method === 'POST' && request.retryTimeouts !== true;
+			const billable = request.once
+				? !NOT_SENT_CODES.has(failure.code)
+				: isTimeoutFailure(failure) && request.method === 'POST' && request.retryTimeouts !== true;
 			if (!billable && failures < maxRetries && isRetryableNetworkFailure(failure.code, failure.message)) {
 				failures++;
 				await retryAfter(backoffMs(failures));
@@ -208,7 +221,9 @@ export async function send(
 				failure.code === 'ECONNREFUSED' || failure.code === 'ENOTFOUND'
 					? 'Check the Base URL in the CometAPI credential.'
 					: billable
-						? 'It was not sent again: the image may have been generated and billed all the same. Raise Timeout (Seconds), or turn on Retry Timed-Out Requests.'
+						? request.once
+							? MAY_HAVE_ARRIVED
+							: 'It was not sent again: the image may have been generated and billed all the same. Raise Timeout (Seconds), or turn on Retry Timed-Out Requests.'
 						: undefined;
 			const networkError = apiError(
 				this.getNode(),
@@ -252,6 +267,9 @@ export async function send(
 			}
 			const waited = rateLimitWaitSeconds > 0 ? `Still rate limited after waiting up to ${rateLimitWaitSeconds} s (Rate Limit Wait).` : undefined;
 			throw withAttempts(apiError(this.getNode(), details, itemIndex, waited), attempt);
+		}
+		if (request.once && status >= 500) {
+			throw withAttempts(apiError(this.getNode(), details, itemIndex, MAY_HAVE_ARRIVED), attempt);
 		}
 		if (failures < maxRetries && isRetryableStatus(status, details.code)) {
 			failures++;
