@@ -241,7 +241,7 @@ export class N8nInstance {
 				await call(server.url, 'POST', path, { 'content-type': 'application/json', 'browser-id': browserId }, JSON.stringify(body));
 			// n8n 2.8 answers its readiness check a moment before it registers the REST routes
 			let setup = await post();
-			for (let attempt = 0; setup.status === 404 && attempt < 60; attempt++) {
+			for (let attempt = 0; (setup.status === 404 || notReady(setup)) && attempt < 120; attempt++) {
 				await new Promise((resolve) => setTimeout(resolve, 500));
 				setup = await post();
 			}
@@ -252,7 +252,11 @@ export class N8nInstance {
 			const session: ServerSession = {
 				url: server.url,
 				async rest(method, path, body) {
-					const response = await call(server.url, method, path, headers, body === undefined ? undefined : JSON.stringify(body));
+					let response = await call(server.url, method, path, headers, body === undefined ? undefined : JSON.stringify(body));
+					for (let attempt = 0; notReady(response) && attempt < 120; attempt++) {
+						await new Promise((resolve) => setTimeout(resolve, 500));
+						response = await call(server.url, method, path, headers, body === undefined ? undefined : JSON.stringify(body));
+					}
 					return { status: response.status, body: response.text ? (JSON.parse(response.text) as unknown) : undefined };
 				},
 				types: () =>
@@ -299,6 +303,14 @@ export class N8nInstance {
 		rmSync(file);
 		if (run.exitCode !== 0) throw new Error(`${command} failed:\n${run.stdout}\n${run.stderr}`);
 	}
+}
+
+/**
+ * n8n answers every request with this 503 while its database ping (SELECT 1 within 5 s) fails, as it
+ * can on a busy machine; the request reached no handler, and the next ping makes the server answer again.
+ */
+function notReady(response: { status: number; text: string }) {
+	return response.status === 503 && response.text.includes('Database is not ready');
 }
 
 /**

@@ -85,7 +85,8 @@ export function e2eSuite(version: string) {
 				{ ...BAD_CREDENTIAL, type: 'cometApi', data: { apiKey: BAD_KEY, baseUrl: api.baseUrl } },
 			]);
 			await n8n.importWorkflows([...testWorkflows(n8n.filesDir), ...examples.map((example) => example.workflow)]);
-		}, 300000);
+			// two CLI commands, each a full n8n start: minutes on a loaded 2-core machine
+		}, 600000);
 
 		afterAll(async () => {
 			await n8n?.cleanUp();
