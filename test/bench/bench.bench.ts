@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { sleep } from 'n8n-workflow';
 
 import * as n8nLib from '../../scripts/lib/n8n';
-import { N8nInstance, NODE_TYPE, workflow, type Execution, type WorkflowNode } from '../e2e/n8n-instance';
+import { N8nInstance, NODE_TYPE, workflow, type CliExecution as Execution, type WorkflowNode } from '../e2e/n8n-instance';
 import { API_KEY, errorReply, startFakeCometApi, type FakeCometApi, type Override, type RecordedRequest } from '../helpers/fake-cometapi';
 import { makeNoisePng } from '../helpers/images';
 
@@ -252,7 +252,7 @@ function samplePeakRss(workflowId: string) {
 
 async function executeMeasured(n8n: N8nInstance, workflowId: string): Promise<{ execution: Execution; peakRssMb: number }> {
 	const sampler = samplePeakRss(workflowId);
-	const execution = await n8n.execute(workflowId);
+	const execution = await n8n.executeCli(workflowId);
 	return { execution, peakRssMb: sampler.stop() };
 }
 
@@ -373,7 +373,7 @@ describe(`benchmark in real n8n ${RELEASE}`, () => {
 	});
 	afterAll(async () => {
 		await api?.close();
-		n8n?.cleanUp();
+		await n8n?.cleanUp();
 	});
 
 	it('runs every scenario through every contender and reports the figures', async () => {

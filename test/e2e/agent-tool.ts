@@ -117,7 +117,7 @@ export function agentToolSuite(version: string) {
 		afterAll(async () => {
 			await api?.close();
 			await llm?.close();
-			n8n?.cleanUp();
+			await n8n?.cleanUp();
 		});
 
 		beforeEach(() => {
@@ -163,7 +163,7 @@ export function agentToolSuite(version: string) {
 			// no key of ours reaches the model, none is printed
 			const sentToModel = JSON.stringify(llm.requests.map((r) => ({ headers: r.headers, body: r.body })));
 			expect(sentToModel).not.toContain(API_KEY);
-			const printed = `${run.stdout}${run.stderr}`;
+			const printed = `${run.output}${run.stored}`;
 			expect(printed).not.toContain(LLM_KEY);
 
 			// the agent answers with the model's final text

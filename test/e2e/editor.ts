@@ -194,7 +194,7 @@ export function editorSuite(version: string) {
 			await browser?.close();
 			await server?.stop();
 			await api?.close();
-			n8n?.cleanUp();
+			await n8n?.cleanUp();
 		});
 
 		step('1. the owner account is created on the setup page, then an empty canvas opens', async () => {

@@ -11,7 +11,7 @@ import { expectSuccess, NODE_TYPE, outputOf, type Execution, type N8nInstance, t
 /*
  * Every workflow in examples/ as the e2e runs it: the CometAPI nodes given the e2e credential, the
  * folders and URLs in the example's Settings node pointed at the test's files folder and the fake
- * image host, a Schedule Trigger swapped for a Manual Trigger (the CLI starts workflows only from
+ * image host, a Schedule Trigger swapped for a Manual Trigger (the e2e starts manual runs from
  * one). The form example runs for real: published, served by `n8n start`, filled in over HTTP.
  */
 
@@ -28,7 +28,7 @@ interface ExampleContext {
 interface ExampleSpec {
 	/** Adapt the imported copy (Settings values, test inputs). */
 	prepare?(context: ExampleContext): void;
-	/** Runs the example and checks what it did; by default `n8n execute` and then `check`. */
+	/** Runs the example and checks what it did; by default a manual run on the server and then `check`. */
 	verify?(context: ExampleContext): Promise<void>;
 	check?(run: Execution, context: ExampleContext): void | Promise<void>;
 }
@@ -179,6 +179,8 @@ const SPECS: Record<string, ExampleSpec> = {
 
 	'form-upload-edit-respond.json': {
 		async verify({ api, n8n, workflow }) {
+			// a running server would not notice the CLI publishing: it activates published workflows when it starts
+			await n8n.stopServer();
 			const published = await n8n.cli(['publish:workflow', `--id=${workflow.id}`]);
 			expect(published.exitCode).toBe(0);
 			const photo = makeJpeg(16, 16, 9);

@@ -85,11 +85,12 @@ export function e2eSuite(version: string) {
 				{ ...BAD_CREDENTIAL, type: 'cometApi', data: { apiKey: BAD_KEY, baseUrl: api.baseUrl } },
 			]);
 			await n8n.importWorkflows([...testWorkflows(n8n.filesDir), ...examples.map((example) => example.workflow)]);
-		}, 300000);
+			// two CLI commands, each a full n8n start: minutes on a loaded 2-core machine
+		}, 600000);
 
 		afterAll(async () => {
+			await n8n?.cleanUp();
 			await api?.close();
-			n8n?.cleanUp();
 		});
 
 		beforeEach(() => api.reset());
@@ -122,8 +123,9 @@ export function e2eSuite(version: string) {
 		});
 
 		// filesystem: n8n's default; database: the default in queue mode (binaries in the database,
-		// shared by main and workers); default: in memory
-		it.each(['filesystem', 'database', 'default'])(
+		// shared by main and workers); default: in memory. Each mode is a server start: the order
+		// lets the next test reuse the running server.
+		it.each(['default', 'database', 'filesystem'])(
 			'Generate → Edit (the generated image) → Chat Image (the edited image), binary data mode %s',
 			async (mode) => {
 				const run = await n8n.execute(ids.chain, { N8N_DEFAULT_BINARY_DATA_MODE: mode });
@@ -185,33 +187,6 @@ export function e2eSuite(version: string) {
 			},
 		);
 
-		it('Generate Image on three items: one item per image, paired with its input, written to disk', async () => {
-			const run = await n8n.execute(ids.multiItem);
-			expectSuccess(run);
-
-			const requests = api.requests.filter((r) => r.path === '/v1/images/generations');
-			expect(sortByPrompt(requests.map((r) => r.json))).toEqual(
-				['a blue whale', 'a green frog', 'a red fox'].map((prompt) => ({ model: 'gpt-image-1', prompt, n: 2 })),
-			);
-			for (const request of requests) expect(request.headers.authorization).toBe(`Bearer ${API_KEY}`);
-
-			const items = outputOf(run, 'Generate');
-			expect(items).toHaveLength(6);
-			expect(items.map((item) => item.pairedItem)).toEqual([0, 0, 1, 1, 2, 2].map((item) => ({ item })));
-			expect(items.map((item) => item.json.prompt)).toEqual(
-				['a red fox', 'a red fox', 'a blue whale', 'a blue whale', 'a green frog', 'a green frog'],
-			);
-			for (const [index, item] of items.entries()) {
-				expect(item.binary?.data).toMatchObject({ mimeType: 'image/png', fileExtension: 'png', fileName: `image_${(index % 2) + 1}.png` });
-				expect(JSON.stringify(item.json)).not.toMatch(/iVBOR/); // no base64 in the JSON
-			}
-			const written = readdirSync(join(n8n.filesDir, 'multi')).sort();
-			expect(written).toEqual(
-				['a-blue-whale', 'a-green-frog', 'a-red-fox'].flatMap((p) => [`${p}-image_1.png`, `${p}-image_2.png`]),
-			);
-			expect(readFileSync(join(n8n.filesDir, 'multi', 'a-red-fox-image_2.png'))).toEqual(makePng(8, 8, 2));
-		});
-
 		it.each(['filesystem', 'default'])('Gemini Generate or Edit Image takes the generated image as a reference, binary data mode %s', async (mode) => {
 			const run = await n8n.execute(ids.gemini, { N8N_DEFAULT_BINARY_DATA_MODE: mode });
 			expectSuccess(run);
@@ -240,13 +215,42 @@ export function e2eSuite(version: string) {
 			else expect(items[1].binary?.data.id).toMatch(/^filesystem/);
 		});
 
+		it('Generate Image on three items: one item per image, paired with its input, written to disk', async () => {
+			const run = await n8n.execute(ids.multiItem);
+			expectSuccess(run);
+
+			const requests = api.requests.filter((r) => r.path === '/v1/images/generations');
+			expect(sortByPrompt(requests.map((r) => r.json))).toEqual(
+				['a blue whale', 'a green frog', 'a red fox'].map((prompt) => ({ model: 'gpt-image-1', prompt, n: 2 })),
+			);
+			for (const request of requests) expect(request.headers.authorization).toBe(`Bearer ${API_KEY}`);
+
+			const items = outputOf(run, 'Generate');
+			expect(items).toHaveLength(6);
+			expect(items.map((item) => item.pairedItem)).toEqual([0, 0, 1, 1, 2, 2].map((item) => ({ item })));
+			expect(items.map((item) => item.json.prompt)).toEqual(
+				['a red fox', 'a red fox', 'a blue whale', 'a blue whale', 'a green frog', 'a green frog'],
+			);
+			for (const [index, item] of items.entries()) {
+				expect(item.binary?.data).toMatchObject({ mimeType: 'image/png', fileExtension: 'png', fileName: `image_${(index % 2) + 1}.png` });
+				expect(JSON.stringify(item.json)).not.toMatch(/iVBOR/); // no base64 in the JSON
+			}
+			const written = readdirSync(join(n8n.filesDir, 'multi')).sort();
+			expect(written).toEqual(
+				['a-blue-whale', 'a-green-frog', 'a-red-fox'].flatMap((p) => [`${p}-image_1.png`, `${p}-image_2.png`]),
+			);
+			expect(readFileSync(join(n8n.filesDir, 'multi', 'a-red-fox-image_2.png'))).toEqual(makePng(8, 8, 2));
+		});
+
 		it('a wrong key fails the execution with CometAPI’s message, and the key is printed nowhere', async () => {
 			const run = await n8n.execute(ids.rejected);
-			expect(run.exitCode).toBe(1);
-			const printed = `${run.stdout}${run.stderr}`;
-			expect(printed).toContain('Invalid token');
-			expect(printed).not.toContain(BAD_KEY);
-			expect(printed).not.toContain(API_KEY);
+			expect(run.status).toBe('error');
+			const error = run.result?.data.resultData.error;
+			expect(`${error?.message} ${error?.description}`).toContain('Invalid token');
+			expect(run.result?.data.resultData.runData.Generate[0].error?.message).toBe(error?.message);
+			const shown = `${run.output}${run.stored}`;
+			expect(shown).not.toContain(BAD_KEY);
+			expect(shown).not.toContain(API_KEY);
 			// it did reach CometAPI, with the key in the Authorization header only
 			expect(api.requests).toHaveLength(1);
 			expect(api.requests[0].headers.authorization).toBe(`Bearer ${BAD_KEY}`);
