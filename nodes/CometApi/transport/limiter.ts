@@ -1,9 +1,10 @@
 /**
  * Keeps at most `limit` requests to CometAPI in flight and adapts the limit to the API. It starts
  * at the cap (Max Concurrent Requests): a burst goes out as fast as the API takes it. A 429 sets
- * the limit to how many requests were in flight when the API pushed back, less the refused one
- * (never below 1): what the API took, learned in one step, with no halving that would leave the
- * API idle while the limit climbs back. While requests wait for a slot, the limit rises by one after
+ * the limit to how many requests were in flight when the refused one was sent, less itself (never
+ * below 1): what the API took, learned in one step, with no halving that would leave the API idle
+ * while the limit climbs back. Counting at the send, not at the answer, keeps two refusals of one
+ * burst from ratcheting the limit below what the API takes. While requests wait for a slot, the limit rises by one after
  * twice its size in successes without a 429, up to the cap, so the node finds room the API gives
  * back without overrunning a rate-limited account by more than one request.
  *
@@ -44,18 +45,21 @@ export class AdaptiveLimiter {
 		this.drain();
 	}
 
-	/** Waits for a free slot; rejects when the signal aborts first. */
-	async acquire(signal?: AbortSignal): Promise<void> {
+	/**
+	 * Waits for a free slot; rejects when the signal aborts first. Resolves with how many requests are
+	 * in flight with this one, for release().
+	 */
+	async acquire(signal?: AbortSignal): Promise<number> {
 		if (signal?.aborted) throw new Error('aborted');
 		if (this.active < this.currentLimit && this.waiting.length === 0) {
 			this.active += 1;
-			return;
+			return this.active;
 		}
-		await new Promise<void>((resolve, reject) => {
+		return await new Promise<number>((resolve, reject) => {
 			const grant = () => {
 				signal?.removeEventListener('abort', onAbort);
 				this.active += 1;
-				resolve();
+				resolve(this.active);
 			};
 			const onAbort = () => {
 				const index = this.waiting.indexOf(grant);
@@ -67,11 +71,14 @@ export class AdaptiveLimiter {
 		});
 	}
 
-	/** Frees the slot and adapts the limit to how the request went. */
-	release(outcome: 'success' | 'rateLimited' | 'failed'): void {
+	/**
+	 * Frees the slot and adapts the limit to how the request went. `sentWith`: what acquire() gave,
+	 * the requests in flight when it was sent (itself included).
+	 */
+	release(outcome: 'success' | 'rateLimited' | 'failed', sentWith: number = this.active): void {
 		if (outcome === 'rateLimited') {
-			// Refused with `active` in flight (itself included): the API took one fewer.
-			this.learned = Math.max(1, Math.min(this.currentLimit, this.active - 1));
+			// Refused with at most sentWith - 1 others of ours in flight: the API takes no more than that.
+			this.learned = Math.max(1, Math.min(this.currentLimit, sentWith - 1));
 			this.successesSinceRateLimit = 0;
 		} else if (outcome === 'success' && this.learned < this.cap && this.waiting.length > 0) {
 			this.successesSinceRateLimit += 1;
