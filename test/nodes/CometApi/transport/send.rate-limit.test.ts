@@ -83,7 +83,8 @@ describe('stream: a streamed reply holds its limiter slot until its body is read
 		expect(api.requests.every((request) => request.path !== '/v1/chat/completions' || request.json?.stream === true)).toBe(true);
 		expectEveryItemInOrder(api, run, 20, 'Chat, stream on, 20 items, 50 ms + 1 s of stream');
 		// The limiter counts a request in flight until its stream ends, so it learns the API's limit:
-		// a slot given back when the headers came would send ever more requests into 429s (34 here).
-		expect(api.statusCounts()[429]).toBeLessThan(20);
+		// after the first burst's 17 refusals only probes are refused. A slot given back when the headers
+		// came would send ever more requests into 429s.
+		expect(api.statusCounts()[429]).toBeLessThan(17 + 10);
 	}, 60_000);
 });
