@@ -41,8 +41,9 @@ function errorJson(error: NodeApiError | NodeOperationError, itemIndex: number):
 
 /**
  * The item loop. Dispatches by resource, then operation; makes the run context every item of the
- * run shares. Items run with bounded parallelism (Max Concurrent Requests; the transport adapts
- * the number of requests in flight to the API's 429s); outputs keep the input order and pairing.
+ * run shares, and closes it when the run ends (its share of the account's limiter is given back).
+ * Items run with bounded parallelism (Max Concurrent Requests; the transport adapts the number of
+ * requests in flight to the API's 429s); outputs keep the input order and pairing.
  * With continueOnFail each failed item gives an error item (with the image URL when a download
  * failed); without it the first failure stops new items from starting, aborts the requests still
  * in flight and is the error the node throws.
