@@ -13,7 +13,7 @@ import {
  * The parameters every operation shares, as the panel shows them. They are read in parameters.ts.
  */
 
-export const DEFAULT_MAX_CONCURRENCY = 8;
+export const DEFAULT_MAX_CONCURRENCY = 32;
 
 /** Where users find the name of a binary field; shown under every field that takes binary field names. */
 export const BINARY_FIELDS_HINT =
@@ -158,8 +158,8 @@ export const maxConcurrencyOption: INodeProperties = {
 	default: DEFAULT_MAX_CONCURRENCY,
 	typeOptions: { minValue: 1, maxValue: 64 },
 	description:
-		'How many items are sent to CometAPI at the same time. When CometAPI answers 429 (too many requests) the node halves this on its own and raises it again as requests succeed. Outputs keep the input order.',
-	hint: 'Applies to the whole run: it is read once, from the first item, so an expression here sees only item 0',
+		'The most requests to CometAPI in flight at once for one account (API key and Base URL) in this n8n process (main or worker): executions running at the same time share it. When CometAPI answers 429 (too many requests) the node lowers it to what the API took and raises it again as requests succeed. Outputs keep the input order.',
+	hint: 'Per account, per n8n process; read once per run, from the first item, so an expression here sees only item 0',
 };
 
 export const maxWaitOption: INodeProperties = {

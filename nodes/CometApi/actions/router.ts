@@ -3,7 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import * as gemini from './gemini';
 import * as image from './image';
-import { createRunContext, type OperationExecute } from './run-context';
+import { createRunContext, type OpenRun, type OperationExecute } from './run-context';
 
 /** Every resource of the node (see README, Development) with its operations, by parameter value. */
 interface Operation {
@@ -52,14 +52,14 @@ function errorJson(error: NodeApiError | NodeOperationError, itemIndex: number):
 
 /**
  * The item loop. Dispatches by resource, then operation; makes the run context every item of the
- * run shares. Items run with bounded parallelism (Max Concurrent Requests; the transport adapts
- * the number of requests in flight to the API's 429s); outputs keep the input order and pairing.
+ * run shares, and closes it when the run ends (its share of the account's limiter is given back).
+ * Items run with bounded parallelism (Max Concurrent Requests; the transport adapts the number of
+ * requests in flight to the API's 429s); outputs keep the input order and pairing.
  * With continueOnFail each failed item gives an error item (with the image URL when a download
  * failed); without it the first failure stops new items from starting, aborts the requests still
  * in flight and is the error the node throws.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const handler = resources[resource]?.[operation];
@@ -67,8 +67,21 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	}
 
+	const run = await createRunContext.call(this);
+	try {
+		return await runItems.call(this, handler.execute, run);
+	} finally {
+		run.close();
+	}
+}
+
+async function runItems(
+	this: IExecuteFunctions,
+	execute: OperationExecute,
+	run: OpenRun,
+): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
 	const cancel = this.getExecutionCancelSignal();
-	const run = createRunContext.call(this);
 	const { slots } = run;
 	const results: Array<INodeExecutionData[] | undefined> = new Array(items.length);
 	let nextIndex = 0;
@@ -79,10 +92,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		while (nextIndex < items.length && !stopped()) {
 			const itemIndex = nextIndex++;
 			await slots.enter(itemIndex);
+			const item = run.forItem();
 			try {
 				// An item that waited for its slot does not start once the run has failed or was cancelled.
 				if (stopped()) continue;
-				results[itemIndex] = await handler.execute.call(this, itemIndex, run);
+				results[itemIndex] = await execute.call(this, itemIndex, item.context);
 			} catch (error) {
 				const nodeError = asNodeError(this, error, itemIndex);
 				if (this.continueOnFail()) {
@@ -93,6 +107,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 					run.stop();
 				}
 			} finally {
+				item.done();
 				slots.done(itemIndex);
 			}
 		}

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { AdaptiveLimiter, type RequestRun } from '../transport';
+import { accountOf, leaseLimiter, type RequestRun } from '../transport';
 import { ItemSlots } from './item-slots';
 import { readMaxConcurrency } from './parameters';
 
@@ -17,6 +17,14 @@ export interface RunContext extends RequestRun {
 	stop(): void;
 }
 
+/** The run as the router holds it: an item's own context, and the run's end. */
+export interface OpenRun extends RunContext {
+	/** The context one item runs in: the run's, with an abort signal of the item's own. */
+	forItem(): { context: RunContext; done(): void };
+	/** Gives back the run's share of its account's limiter. */
+	close(): void;
+}
+
 /** An operation: one item in, its output items out. */
 export type OperationExecute = (
 	this: IExecuteFunctions,
@@ -24,22 +32,64 @@ export type OperationExecute = (
 	run: RunContext,
 ) => Promise<INodeExecutionData[]>;
 
-export function createRunContext(this: IExecuteFunctions): RunContext {
+/**
+ * Aborts the run and every item's signal at once. Each item listens on a signal of its own: many
+ * requests listening on one shared signal would pass Node's limit of 10 listeners
+ * (MaxListenersExceededWarning).
+ */
+class AbortFanOut {
+	private readonly run = new AbortController();
+
+	private readonly items = new Set<AbortController>();
+
+	get signal(): AbortSignal {
+		return this.run.signal;
+	}
+
+	abort(): void {
+		this.run.abort();
+		for (const item of this.items) item.abort();
+		this.items.clear();
+	}
+
+	child(): { signal: AbortSignal; release(): void } {
+		const item = new AbortController();
+		if (this.run.signal.aborted) item.abort();
+		else this.items.add(item);
+		return { signal: item.signal, release: () => this.items.delete(item) };
+	}
+}
+
+export async function createRunContext(this: IExecuteFunctions): Promise<OpenRun> {
 	const maxConcurrency = readMaxConcurrency.call(this);
 	// Up to maxConcurrency items hold their inputs and requests at once; as many more may be storing
 	// the images of a request already answered, so uploads never wait for that.
 	const slots = new ItemSlots(maxConcurrency);
-	// The run's own abort signal: follows the execution's cancel signal, and stop() aborts it too.
-	const controller = new AbortController();
+	// The run's abort: follows the execution's cancel signal, and stop() aborts it too.
+	const abort = new AbortFanOut();
 	const cancel = this.getExecutionCancelSignal();
-	if (cancel?.aborted) controller.abort();
-	else cancel?.addEventListener('abort', () => controller.abort(), { once: true });
-	return {
+	const onCancel = () => abort.abort();
+	if (cancel?.aborted) abort.abort();
+	else cancel?.addEventListener('abort', onCancel, { once: true });
+	// Every run of this account in this process shares one limiter: Max Concurrent Requests is a per-account cap.
+	const lease = leaseLimiter(await accountOf(this), maxConcurrency);
+	const run: RunContext = {
 		maxConcurrency,
 		slots,
-		limiter: new AdaptiveLimiter(maxConcurrency),
-		signal: controller.signal,
-		stop: () => controller.abort(),
+		limiter: lease.limiter,
+		signal: abort.signal,
+		stop: () => abort.abort(),
 		requestAnswered: (itemIndex) => slots.requestAnswered(itemIndex),
+	};
+	return {
+		...run,
+		forItem: () => {
+			const own = abort.child();
+			return { context: { ...run, signal: own.signal }, done: own.release };
+		},
+		close: () => {
+			cancel?.removeEventListener('abort', onCancel);
+			lease.release();
+		},
 	};
 }

@@ -3,24 +3,25 @@ import type { IBinaryData, IExecuteFunctions, NodeOperationError } from 'n8n-wor
 import { readImageSize, type ImageSize } from './image-size';
 import { detectImageType, imageTypeNames, type ImageType } from './image-type';
 import { itemError } from './item-error';
+import { StoredFile, type ChunkStream } from './stored-file';
 
 /*
- * Input images, read once through n8n's binary helpers (so every binary data mode works) into
- * Blobs, and checked before anything is sent. One reader for every operation: a Blob goes into a
- * multipart upload (the platform FormData takes only Blobs) or becomes a base64 data URL.
+ * Input images, read through n8n's binary helpers (so every binary data mode works) and checked
+ * before anything is sent. One reader for every operation: a File goes into a multipart upload, or
+ * its bytes become a base64 data URL.
  *
- * Memory: `new Blob([buffer])` COPIES the bytes (Node moves them into storage the Blob owns), and
- * FormData only takes Blobs, so a file read as one Buffer would briefly exist twice. To keep each
- * input in memory once:
- * - filesystem / S3 / database binary mode (the binary has an id): the file is read with
- *   getBinaryStream in chunks; each chunk is copied into a small Blob and dropped, and the small
- *   Blobs are joined with `new Blob(parts)`, which references them without copying. The whole file
- *   never exists as a Buffer.
+ * Memory:
+ * - Edit Image's uploads from the binary store (filesystem / S3 / database mode: the binary has an
+ *   id) are not held at all (`fromStore`): each file is read through once for the checks, keeping
+ *   only its first bytes, and sent as a StoredFile, streamed from the store while the request is
+ *   written (and read again for a retry).
+ * - Otherwise a stored file is read with getBinaryStream in chunks; each chunk is copied into a
+ *   small Blob and dropped, and the small Blobs are joined with `new Blob(parts)`, which references
+ *   them without copying: the whole file never exists as a Buffer (`new Blob([buffer])` copies).
  * - in-memory binary mode: the bytes already sit in the item as base64, so getBinaryDataBuffer is the
- *   only way to them; the decoded Buffer is copied into a Blob once and not kept, so only the Blob
- *   stays alive until the request is sent.
- * Wrapping a Blob in another Blob (to set its type, or by FormData to set a file name) references
- * it without copying. Blobs can be read again, so a retried request re-sends the same form.
+ *   only way to them; the decoded Buffer is copied into a Blob once and not kept.
+ * Wrapping a Blob in a File references it without copying. Blobs can be read again, so a retried
+ * request re-sends the same form.
  */
 
 /** The largest input image CometAPI's upstreams take (OpenAI: 50 MB per image). */
@@ -130,15 +131,13 @@ const HEAD_BYTES = 1024 * 1024;
 /** An input image ready for a multipart upload. */
 export interface InputBlob {
 	property: string;
-	/** The file's bytes, typed with its real image content type. */
-	blob: Blob;
+	/** The file, named and typed with its real image content type, for a multipart upload as it is. */
+	blob: File;
 	mimeType: string;
 	fileName: string;
 	/** Pixel size read from the headers, when it could be read. */
 	size?: ImageSize;
 }
-
-type ChunkStream = AsyncIterable<Uint8Array> & { destroy?: (error?: Error) => void };
 
 async function streamToBlob(
 	context: IExecuteFunctions,
@@ -160,9 +159,36 @@ async function streamToBlob(
 	return new Blob(parts);
 }
 
+/** Reads a stored file through once, keeping only its first bytes: its head and its length. */
+async function scanStored(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	property: string,
+	binaryDataId: string,
+): Promise<{ head: Buffer; byteLength: number }> {
+	const stream = (await context.helpers.getBinaryStream(binaryDataId, CHUNK_BYTES)) as unknown as ChunkStream;
+	const head: Uint8Array[] = [];
+	let headBytes = 0;
+	let byteLength = 0;
+	for await (const chunk of stream) {
+		byteLength += chunk.length;
+		if (byteLength > MAX_INPUT_IMAGE_BYTES) {
+			stream.destroy?.();
+			throw imageTooLarge(context, itemIndex, property, byteLength);
+		}
+		if (headBytes < HEAD_BYTES) {
+			head.push(chunk);
+			headBytes += chunk.length;
+		}
+	}
+	return { head: Buffer.concat(head).subarray(0, HEAD_BYTES), byteLength };
+}
+
 /**
- * Reads one input image through n8n's binary helpers, once, into a Blob, and checks it before
- * anything is sent: present, not empty, not over 50 MB, an image, and one of `accepted` (when given).
+ * Reads one input image through n8n's binary helpers and checks it before anything is sent:
+ * present, not empty, not over 50 MB, an image, and one of `accepted` (when given).
+ * With `fromStore`, a file of the binary store is not held: it is read through once for the checks
+ * and given as a StoredFile, which reads it from the store again each time it is sent.
  */
 export async function readInputBlob(
 	this: IExecuteFunctions,
@@ -170,16 +196,24 @@ export async function readInputBlob(
 	property: string,
 	fieldLabel: string,
 	accepted?: AcceptedImages,
+	options: { fromStore?: boolean } = {},
 ): Promise<InputBlob> {
 	const meta = inputBinaryMeta.call(this, itemIndex, property, fieldLabel);
-	const raw = meta.id
-		? await streamToBlob(this, itemIndex, property, meta.id)
+	const id = meta.id;
+	if (id && options.fromStore) {
+		const { head, byteLength } = await scanStored(this, itemIndex, property, id);
+		const { mimeType, fileName } = checkImageBytes.call(this, itemIndex, property, meta, byteLength, head, accepted);
+		const open = async () => (await this.helpers.getBinaryStream(id, CHUNK_BYTES)) as unknown as ChunkStream;
+		return { property, blob: new StoredFile(open, byteLength, fileName, mimeType), mimeType, fileName, size: readImageSize(head) };
+	}
+	const raw = id
+		? await streamToBlob(this, itemIndex, property, id)
 		: new Blob([await this.helpers.getBinaryDataBuffer(itemIndex, property)]);
 	const head = Buffer.from(await raw.slice(0, HEAD_BYTES).arrayBuffer());
 	const { mimeType, fileName } = checkImageBytes.call(this, itemIndex, property, meta, raw.size, head, accepted);
 	return {
 		property,
-		blob: new Blob([raw], { type: mimeType }),
+		blob: new File([raw], fileName, { type: mimeType }),
 		mimeType,
 		fileName,
 		size: readImageSize(head),

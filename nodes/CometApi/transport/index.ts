@@ -1,7 +1,8 @@
 /*
  * The only part of the node that talks to CometAPI. By concern:
  * - base-url.ts  the credential's two roots (the OpenAI-style `/v1` root and the host root)
- * - send.ts      one request: auth, timeout, retries (retry.ts) and the in-flight limit (limiter.ts)
+ * - send.ts      one request: auth, timeout, retries (retry.ts) and the in-flight limit (limiter.ts,
+ *                shared by the runs of one account: shared-limiters.ts)
  * - json.ts      JSON replies; errors.ts: API errors and their hints
  * - stream.ts    replies streamed as Server-Sent Events; owned-stream.ts: bodies read on the node's own timer
  * - download.ts  result images from URLs, without the key
@@ -15,6 +16,7 @@ export { apiRequest } from './json';
 export { StreamFault } from './owned-stream';
 export { DEFAULT_MAX_RETRIES } from './retry';
 export { AdaptiveLimiter } from './limiter';
+export { accountOf, leaseLimiter, sharedLimiterCount, type LimiterLease } from './shared-limiters';
 export { DEFAULT_RATE_LIMIT_WAIT_SECONDS, DEFAULT_TIMEOUT_SECONDS, type ApiRequest, type RequestRun } from './send';
 export { apiStreamRequest, SseDecoder, type SseEvent, type StreamedReply } from './stream';
 export {

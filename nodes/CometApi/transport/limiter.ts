@@ -1,15 +1,21 @@
 /**
- * Keeps at most `limit` requests to CometAPI in flight and adapts the limit to the API: a 429
- * halves it (never below 1) and remembers how many requests were in flight when the API pushed
- * back (less the refused one) as a ceiling; each success raises the limit by one, up to the
- * ceiling and the maximum. The ceiling itself rises by one after twice its size in successes
- * without a 429, so the node finds more room when the API has it without overrunning a
- * rate-limited account.
+ * Keeps at most `limit` requests to CometAPI in flight and adapts the limit to the API. It starts
+ * at the cap (Max Concurrent Requests): a burst goes out as fast as the API takes it. A 429 sets
+ * the limit to how many requests were in flight when the refused one was sent, less itself (never
+ * below 1): what the API took, learned in one step, with no halving that would leave the API idle
+ * while the limit climbs back. Counting at the send, not at the answer, keeps two refusals of one
+ * burst from ratcheting the limit below what the API takes. While requests wait for a slot, the limit rises by one after
+ * twice its size in successes without a 429, up to the cap, so the node finds room the API gives
+ * back without overrunning a rate-limited account by more than one request.
+ *
+ * One limiter serves every run of one account in the process (see shared-limiters.ts); the cap is
+ * set by the runs that use it.
  */
 export class AdaptiveLimiter {
-	private limit: number;
+	private cap: number;
 
-	private ceiling: number;
+	/** What the API was seen to take; unknown (the cap applies) until its first 429. */
+	private learned = Infinity;
 
 	private active = 0;
 
@@ -17,9 +23,8 @@ export class AdaptiveLimiter {
 
 	private readonly waiting: Array<() => void> = [];
 
-	constructor(readonly max: number) {
-		this.limit = max;
-		this.ceiling = max;
+	constructor(cap: number) {
+		this.cap = Math.max(1, Math.floor(cap));
 	}
 
 	get inFlight(): number {
@@ -27,21 +32,34 @@ export class AdaptiveLimiter {
 	}
 
 	get currentLimit(): number {
-		return this.limit;
+		return Math.min(this.cap, this.learned);
 	}
 
-	/** Waits for a free slot; rejects when the signal aborts first. */
-	async acquire(signal?: AbortSignal): Promise<void> {
+	get queued(): number {
+		return this.waiting.length;
+	}
+
+	/** A new cap (Max Concurrent Requests of the runs using the limiter); what was learned stays. */
+	setCap(cap: number): void {
+		this.cap = Math.max(1, Math.floor(cap));
+		this.drain();
+	}
+
+	/**
+	 * Waits for a free slot; rejects when the signal aborts first. Resolves with how many requests are
+	 * in flight with this one, for release().
+	 */
+	async acquire(signal?: AbortSignal): Promise<number> {
 		if (signal?.aborted) throw new Error('aborted');
-		if (this.active < this.limit && this.waiting.length === 0) {
+		if (this.active < this.currentLimit && this.waiting.length === 0) {
 			this.active += 1;
-			return;
+			return this.active;
 		}
-		await new Promise<void>((resolve, reject) => {
+		return await new Promise<number>((resolve, reject) => {
 			const grant = () => {
 				signal?.removeEventListener('abort', onAbort);
 				this.active += 1;
-				resolve();
+				resolve(this.active);
 			};
 			const onAbort = () => {
 				const index = this.waiting.indexOf(grant);
@@ -53,27 +71,28 @@ export class AdaptiveLimiter {
 		});
 	}
 
-	/** Frees the slot and adapts the limit to how the request went. */
-	release(outcome: 'success' | 'rateLimited' | 'failed'): void {
+	/**
+	 * Frees the slot and adapts the limit to how the request went. `sentWith`: what acquire() gave,
+	 * the requests in flight when it was sent (itself included).
+	 */
+	release(outcome: 'success' | 'rateLimited' | 'failed', sentWith: number = this.active): void {
 		if (outcome === 'rateLimited') {
-			// This request was refused with `active` in flight (itself included): the API takes fewer.
-			this.ceiling = Math.max(1, Math.min(this.ceiling, this.active - 1));
-			this.limit = Math.max(1, Math.floor(this.limit / 2));
+			// Refused with at most sentWith - 1 others of ours in flight: the API takes no more than that.
+			this.learned = Math.max(1, Math.min(this.currentLimit, sentWith - 1));
 			this.successesSinceRateLimit = 0;
-		} else if (outcome === 'success') {
+		} else if (outcome === 'success' && this.learned < this.cap && this.waiting.length > 0) {
 			this.successesSinceRateLimit += 1;
-			if (this.ceiling < this.max && this.successesSinceRateLimit >= 2 * this.ceiling) {
-				this.ceiling += 1;
+			if (this.successesSinceRateLimit >= 2 * this.learned) {
+				this.learned += 1;
 				this.successesSinceRateLimit = 0;
 			}
-			this.limit = Math.min(this.max, this.ceiling, this.limit + 1);
 		}
 		this.active -= 1;
 		this.drain();
 	}
 
 	private drain(): void {
-		while (this.active < this.limit && this.waiting.length > 0) {
+		while (this.active < this.currentLimit && this.waiting.length > 0) {
 			this.waiting.shift()!();
 		}
 	}

@@ -197,16 +197,17 @@ export async function send(
 		if (encoding === 'stream') options.encoding = 'stream';
 		if (request.body !== undefined) options.body = request.body;
 
+		let sentWith = 0;
 		if (limiter) {
 			try {
-				await limiter.acquire(signal);
+				sentWith = await limiter.acquire(signal);
 			} catch {
 				throw cancelledError(this, itemIndex);
 			}
 		}
 		const outcome = await attemptOnce.call(this, options, timeoutMs, signal);
 		if ('failure' in outcome) {
-			limiter?.release('failed');
+			limiter?.release('failed', sentWith);
 			if (signal?.aborted) throw cancelledError(this, itemIndex);
 			const { failure } = outcome;
 			const billable = request.once
@@ -239,7 +240,7 @@ export async function send(
 		if (status >= 200 && status < 300) {
 			if (encoding === 'json') {
 				detach();
-				limiter?.release('success');
+				limiter?.release('success', sentWith);
 				return response;
 			}
 			// The slot is held until the body is read to its end, fails, or is abandoned.
@@ -248,12 +249,12 @@ export async function send(
 				signal,
 				onSettled: () => {
 					detach();
-					limiter?.release('success');
+					limiter?.release('success', sentWith);
 				},
 			});
 			return response;
 		}
-		limiter?.release(status === 429 ? 'rateLimited' : 'failed');
+		limiter?.release(status === 429 ? 'rateLimited' : 'failed', sentWith);
 		const body = encoding === 'stream' ? await readErrorBody(response.body as ByteStream, timeoutMs) : response.body;
 		detach();
 		const details = readApiError(status, body);

@@ -224,7 +224,7 @@ export async function execute(
 
 	const images: InputBlob[] = [];
 	for (const property of names.images) {
-		images.push(await readInputBlob.call(this, itemIndex, property, IMAGES_LABEL, ACCEPTED));
+		images.push(await readInputBlob.call(this, itemIndex, property, IMAGES_LABEL, ACCEPTED, { fromStore: true }));
 	}
 	const mask = names.mask ? await readInputBlob.call(this, itemIndex, names.mask, MASK_LABEL) : undefined;
 	if (mask) await checkMask(this, itemIndex, mask, images[0]);
@@ -233,8 +233,9 @@ export async function execute(
 	const form = new FormData();
 	for (const [name, value] of Object.entries({ model, prompt, ...fields })) appendField(form, name, value);
 	const imageField = images.length > 1 || options.imageArrayField === true ? 'image[]' : 'image';
-	for (const image of images) form.append(imageField, image.blob, image.fileName);
-	if (mask) form.append('mask', mask.blob, mask.fileName);
+	// Appended as they are (named Files): a file name given here would wrap a stored file in a copy.
+	for (const image of images) form.append(imageField, image.blob);
+	if (mask) form.append('mask', mask.blob);
 
 	const response = await apiRequest.call(
 		this,

@@ -31,19 +31,40 @@ describe('AdaptiveLimiter', () => {
 		expect(limiter.inFlight).toBe(2);
 	});
 
-	it('a 429 halves the limit and caps it below what was in flight; successes raise it up to that cap', async () => {
-		const limiter = new AdaptiveLimiter(8);
-		await take(limiter, 5);
-		limiter.release('rateLimited'); // refused with 5 in flight: the API took at most 4
+	it('starts at the cap, so a burst goes out at once', async () => {
+		const limiter = new AdaptiveLimiter(32);
+		await take(limiter, 20);
+		expect(limiter.inFlight).toBe(20);
+		expect(limiter.currentLimit).toBe(32);
+	});
+
+	it('a 429 sets the limit to what was in flight less the refused one, in one step, with no halving', async () => {
+		const limiter = new AdaptiveLimiter(32);
+		await take(limiter, 20);
+		// A burst of 20 against an API that takes 4: the 16 refusals come back one by one.
+		for (let i = 0; i < 16; i++) limiter.release('rateLimited');
 		expect(limiter.currentLimit).toBe(4);
-		for (let i = 0; i < 4; i++) limiter.release('success');
+		expect(limiter.inFlight).toBe(4);
+		limiter.release('success');
 		expect(limiter.currentLimit).toBe(4);
-		await take(limiter, 4);
-		limiter.release('rateLimited'); // refused with 4 in flight: 3 is the cap now
-		expect(limiter.currentLimit).toBe(2);
-		limiter.release('success');
-		limiter.release('success');
+		await take(limiter, 1);
+		limiter.release('rateLimited'); // refused with 4 in flight: the API takes 3 now
 		expect(limiter.currentLimit).toBe(3);
+	});
+
+	it('counts what was in flight when the refused request was sent: two refusals of one probe do not lower the limit twice', async () => {
+		const limiter = new AdaptiveLimiter(32);
+		const positions: number[] = [];
+		for (let i = 0; i < 20; i++) positions.push(await limiter.acquire());
+		expect(positions).toEqual([...Array(20).keys()].map((i) => i + 1));
+		// The API takes 4: the requests sent 5th to 20th are refused, their answers in any order.
+		for (const sentWith of [9, 5, 20, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]) limiter.release('rateLimited', sentWith);
+		expect(limiter.currentLimit).toBe(4);
+		// Two requests sent with 5 in flight (a probe) are both refused; a success came back in between.
+		limiter.release('success', 1);
+		limiter.release('rateLimited', 5);
+		limiter.release('rateLimited', 5);
+		expect(limiter.currentLimit).toBe(4);
 	});
 
 	it('never goes below 1', async () => {
@@ -55,18 +76,32 @@ describe('AdaptiveLimiter', () => {
 		expect(limiter.currentLimit).toBe(1);
 	});
 
-	it('probes for more room after twice the cap in successes without a 429', async () => {
+	it('while requests wait, probes for one more after twice the limit in successes without a 429', async () => {
 		const limiter = new AdaptiveLimiter(8);
 		await take(limiter, 3);
-		limiter.release('rateLimited'); // cap 2
+		limiter.release('rateLimited'); // limit 2
 		limiter.release('success');
 		limiter.release('success');
-		expect(limiter.currentLimit).toBe(2);
 		for (let i = 0; i < 4; i++) {
 			await limiter.acquire();
 			limiter.release('success');
 		}
+		expect(limiter.currentLimit).toBe(2); // nothing waited: no need for more
+		await take(limiter, 2);
+		const waiting = Array.from({ length: 4 }, () => limiter.acquire());
+		for (let i = 0; i < 4; i++) limiter.release('success');
+		await Promise.all(waiting);
 		expect(limiter.currentLimit).toBe(3);
+	});
+
+	it('a new cap applies at once and keeps what was learned', async () => {
+		const limiter = new AdaptiveLimiter(8);
+		await take(limiter, 5);
+		limiter.release('rateLimited'); // limit 4
+		limiter.setCap(2);
+		expect(limiter.currentLimit).toBe(2);
+		limiter.setCap(16);
+		expect(limiter.currentLimit).toBe(4);
 	});
 
 	it('a waiting acquire is dropped when the execution is cancelled', async () => {
@@ -100,7 +135,7 @@ describe('AdaptiveLimiter in a run', () => {
 		expect(output).toHaveLength(20);
 		expect(output.map((item) => (item.pairedItem as { item: number }).item)).toEqual([...Array(20).keys()]);
 		expect(output.every((item) => item.binary?.data)).toBe(true);
-		const firstWindow = 8; // Max Concurrent Requests: the burst sent before any answer came back
+		const firstWindow = 20; // Max Concurrent Requests (32) lets all 20 go before any answer came back
 		const later = api.requests.slice(firstWindow);
 		expect(later.length).toBeGreaterThan(12);
 		expect(Math.max(...later.map((r) => r.inFlightOnArrival ?? 0))).toBeLessThanOrEqual(4);

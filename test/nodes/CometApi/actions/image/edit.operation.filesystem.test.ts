@@ -1,3 +1,6 @@
+import { Container } from '@n8n/di';
+import { BinaryDataService } from 'n8n-core';
+
 import { runEditChain } from '../../../../helpers/edit-chain';
 import { API_KEY, errorReply, type FakeReply } from '../../../../helpers/fake-cometapi';
 import { parseMultipart } from '../../../../helpers/fake-edits';
@@ -181,5 +184,62 @@ describe('Edit Image in filesystem binary mode: faults', () => {
 			expect(file.data.length).toBe(4 * 1024 * 1024);
 			expect(file.data.equals(big(i + 1))).toBe(true);
 		}
+	});
+});
+
+describe('Edit Image streams its inputs from the binary store', () => {
+	/** Counts the reads of n8n's binary store (getBinaryStream) by binary id while `body` runs. */
+	async function countingStoreReads<T>(body: () => Promise<T>): Promise<{ result: T; reads: Map<string, number> }> {
+		const reads = new Map<string, number>();
+		const service = Container.get(BinaryDataService);
+		const original = service.getAsStream.bind(service);
+		const spy = jest.spyOn(service, 'getAsStream').mockImplementation(async (id, chunkSize) => {
+			reads.set(id, (reads.get(id) ?? 0) + 1);
+			return await original(id, chunkSize);
+		});
+		try {
+			return { result: await body(), reads };
+		} finally {
+			spy.mockRestore();
+		}
+	}
+
+	const twoImages = (): InputItem[] => [
+		{
+			binary: {
+				a: { data: makePng(300, 200, 1), fileName: 'a.png', mimeType: 'image/png' },
+				b: { data: makeJpeg(64, 64, 2), fileName: 'b.jpg', mimeType: 'image/jpeg' },
+			},
+		},
+	];
+
+	it('each file is read from the store once for its checks and once more while the request is written, with a Content-Length', async () => {
+		const { result, reads } = await countingStoreReads(() => edit(twoImages(), { imageProperties: 'a, b' }));
+		expect(result.error).toBeUndefined();
+		expect([...reads.values()]).toEqual([2, 2]);
+		const [request] = attempts();
+		expect(request.headers['content-length']).toBe(String(request.body.length));
+		expect(request.headers['transfer-encoding']).toBeUndefined();
+		const form = await parseMultipart(request);
+		expect(form.order).toEqual(['model', 'prompt', 'image[]', 'image[]']);
+		expect(form.files).toEqual([
+			{ field: 'image[]', fileName: 'a.png', mimeType: 'image/png', data: makePng(300, 200, 1) },
+			{ field: 'image[]', fileName: 'b.jpg', mimeType: 'image/jpeg', data: makeJpeg(64, 64, 2) },
+		]);
+	});
+
+	it('a retry after a 500 sends the full body again, rebuilt from the store', async () => {
+		failFirst(1, errorReply(500, 'upstream error'));
+		const { result, reads } = await countingStoreReads(() => edit(twoImages(), { imageProperties: 'a, b' }));
+		expect(result.error).toBeUndefined();
+		expect(attempts()).toHaveLength(2);
+		// Once for the checks, once per attempt.
+		expect([...reads.values()]).toEqual([3, 3]);
+		const [first, second] = attempts();
+		expect(second.body.length).toBe(first.body.length);
+		expect(second.headers['content-length']).toBe(String(second.body.length));
+		const [one, two] = await Promise.all([parseMultipart(first), parseMultipart(second)]);
+		expect(two).toEqual(one);
+		expect(two.files.map((file) => file.data)).toEqual([makePng(300, 200, 1), makeJpeg(64, 64, 2)]);
 	});
 });
