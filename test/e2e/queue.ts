@@ -160,7 +160,9 @@ export async function startQueueCluster(version: string, { workers = 2, concurre
 		const rest: QueueCluster['rest'] = async (method, path, body) => {
 			const answer = await http(`${server.url}${path}`, method, session, body === undefined ? undefined : JSON.stringify(body));
 			const text = answer.body.toString('utf8');
-			return { status: answer.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+			// an unknown REST path gets the editor's HTML page
+			const json = String(answer.headers['content-type'] ?? '').includes('application/json');
+			return { status: answer.status, body: json && text ? (JSON.parse(text) as unknown) : text };
 		};
 		const expectOk = <T>(what: string, answer: { status: number; body: unknown }): T => {
 			if (answer.status !== 200) throw new Error(`${what}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
@@ -193,7 +195,8 @@ export async function startQueueCluster(version: string, { workers = 2, concurre
 				// releases before answering, and have no publication status to ask
 				for (let attempt = 0; ; attempt++) {
 					const publication = await rest('GET', `/rest/workflows/${created.id}/publication-status`);
-					const status = publication.status === 200 ? (publication.body as { data: { status: string } }).data.status : 'published';
+					const { body } = publication;
+					const status = publication.status === 200 && typeof body === 'object' ? String((body as { data?: { status?: string } }).data?.status) : 'published';
 					if (status === 'published') break;
 					if (!['in_progress', 'not_published'].includes(status) || attempt > 120) throw new Error(`publishing ${name}: ${JSON.stringify(publication.body)}`);
 					await new Promise((resolve) => setTimeout(resolve, 500));
