@@ -2,7 +2,7 @@ import * as n8nLib from '../../scripts/lib/n8n';
 import '../helpers/fake-chat'; // registers POST /v1/chat/completions on the fake API
 import { API_KEY, startFakeCometApi, type FakeCometApi } from '../helpers/fake-cometapi';
 import { answerPerItem, chainWorkflow, IMAGES, ITEMS, itemOf, resetChat, WEBHOOK_PATH } from './queue-chain';
-import { http, startQueueCluster, type QueueCluster } from './queue';
+import { http, startQueueCluster, stopQueueClusters, type QueueCluster } from './queue';
 import { describeRelease } from './releases';
 
 /*
@@ -24,11 +24,12 @@ export function queueSuite(version: string) {
 			beforeAll(async () => {
 				api = await startFakeCometApi();
 				cluster = await startQueueCluster(version, { workers: 2, concurrency: 2 });
-			}, 400000);
+			}, 600000);
 
 			afterAll(async () => {
 				resetChat();
-				await cluster?.stop();
+				// also a cluster still starting when beforeAll timed out
+				await stopQueueClusters();
 				await api?.close();
 			}, 120000);
 

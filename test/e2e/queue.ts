@@ -99,6 +99,17 @@ export interface QueueOptions {
 	concurrency?: number;
 }
 
+/** The stop() of every cluster started or starting, for stopQueueClusters(). */
+const running = new Set<() => Promise<void>>();
+
+/**
+ * Stops every cluster of this process, also one still starting (after a test's timeout, when its
+ * startQueueCluster() has not returned a cluster to stop).
+ */
+export async function stopQueueClusters(): Promise<void> {
+	for (const stop of [...running]) await stop();
+}
+
 const OWNER = { email: 'owner@example.com', firstName: 'Queue', lastName: 'Owner', password: `Owner-${randomUUID()}-1` };
 
 /**
@@ -110,8 +121,21 @@ export async function startQueueCluster(version: string, { workers = 2, concurre
 	const tarball = process.env.E2E_TARBALL;
 	if (!tarball) throw new Error('E2E_TARBALL is not set: run the e2e through jest.e2e.config.js (npm run test:e2e)');
 	const stops: Array<() => Promise<void>> = [];
+	let stopped = false;
 	const stopAll = async () => {
+		stopped = true;
+		running.delete(stopAll);
 		for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
+	};
+	running.add(stopAll);
+	/** Keeps what was started for stop(); stops it at once if the cluster was stopped meanwhile. */
+	const track = async (stop: () => Promise<void>, first = false) => {
+		if (stopped) {
+			await stop();
+			throw new Error('the queue cluster was stopped while it started');
+		}
+		if (first) stops.unshift(stop);
+		else stops.push(stop);
 	};
 	const outputs: Array<{ name: string; output: () => string }> = [];
 	const allOutput = () => outputs.map(({ name, output }) => `--- ${name} ---\n${output()}`).join('\n');
@@ -120,11 +144,11 @@ export async function startQueueCluster(version: string, { workers = 2, concurre
 	try {
 		const [n8n, redis, postgres] = await Promise.all([
 			n8nLib.ensureN8n(n8nLib.findRelease(version)),
-			startRedis().then((service) => (stops.push(service.stop), service)),
-			startPostgres().then((service) => (stops.push(service.stop), service)),
+			startRedis().then(async (service) => (await track(service.stop), service)),
+			startPostgres().then(async (service) => (await track(service.stop), service)),
 		]);
 		const workDir = mkdtempSync(join(tmpdir(), `cometapi-queue-${version}-`));
-		stops.unshift(async () => rmSync(workDir, { recursive: true, force: true }));
+		await track(async () => rmSync(workDir, { recursive: true, force: true }), true);
 		n8nLib.log(`queue ${version}: Redis on port ${redis.port} and PostgreSQL on port ${postgres.port} ready after ${since()}`);
 
 		const sharedEnv = queueEnv(redis, postgres, randomBytes(24).toString('base64'));
@@ -141,7 +165,7 @@ export async function startQueueCluster(version: string, { workers = 2, concurre
 		const main = await processEnv('main');
 		const port = (await n8nLib.freePort()) as number;
 		const server = await n8nLib.startN8n(n8n, main.userFolder, { port, env: main.env, timeoutMs: 180000 });
-		stops.push(server.stop);
+		await track(server.stop);
 		outputs.push({ name: 'main', output: server.output });
 		n8nLib.log(`queue ${version}: main instance ready after ${since()}`);
 
@@ -149,7 +173,7 @@ export async function startQueueCluster(version: string, { workers = 2, concurre
 			Array.from({ length: workers }, async (_, index) => {
 				const name = `worker-${index + 1}`;
 				const worker = await startWorker(n8n, name, await processEnv(name), concurrency);
-				stops.push(worker.stop);
+				await track(worker.stop);
 				outputs.push({ name, output: worker.output });
 				return worker;
 			}),
