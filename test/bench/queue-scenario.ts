@@ -1,5 +1,5 @@
 import * as n8nLib from '../../scripts/lib/n8n';
-import { answerPerItem, chainWorkflow, ITEMS, resetChat, WEBHOOK_PATH } from '../e2e/queue-chain';
+import { answerPerItem, chainWorkflow, runRequest, ITEMS, resetChat, WEBHOOK_PATH } from '../e2e/queue-chain';
 import { http, startQueueCluster } from '../e2e/queue';
 import { API_KEY, type FakeCometApi } from '../helpers/fake-cometapi';
 
@@ -51,7 +51,7 @@ export async function measureQueueMode(release: string, api: FakeCometApi, laten
 		const calledAt = Date.now();
 		const started = await Promise.all(
 			Array.from({ length: RUNS }, async (_, run) =>
-				await http(`${cluster.url}/webhook/${WEBHOOK_PATH}`, 'POST', { 'content-type': 'application/json' }, JSON.stringify({ run })),
+				await http(`${cluster.url}/webhook/${WEBHOOK_PATH}`, 'POST', { 'content-type': 'application/json' }, runRequest(run)),
 			),
 		);
 		const executions = await cluster.waitForExecutions(workflowId, RUNS, 15 * 60 * 1000);

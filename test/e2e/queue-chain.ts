@@ -39,7 +39,12 @@ export const IMAGES = {
 	Chat: { mimeType: 'image/png', extension: 'png', bytes: (id: ItemId) => makePng(8, 8, 128 + seed(id)) },
 };
 
-/** Webhook → Prompts (ITEMS items for the run in the request body) → Generate → Edit → Chat. */
+/** The webhook request's body for one run: its ITEMS prompts. */
+export function runRequest(run: number): string {
+	return JSON.stringify({ prompts: Array.from({ length: ITEMS }, (_, item) => ({ prompt: `queue run ${run} item ${item}: a red fox` })) });
+}
+
+/** Webhook → Prompts (the items of the request body) → Generate → Edit → Chat. */
 export function chainWorkflow(credential: { id: string; name: string }): Workflow {
 	const cometApi = (name: string, parameters: Record<string, unknown>) => ({
 		name,
@@ -56,13 +61,13 @@ export function chainWorkflow(credential: { id: string; name: string }): Workflo
 			webhookId: randomUUID(),
 			parameters: { httpMethod: 'POST', path: WEBHOOK_PATH, responseMode: 'onReceived', options: {} },
 		},
+		// the items come with the request and are split without a Code node: its task runner is
+		// a process of its own that a busy machine can starve past n8n's 60 s task timeout
 		{
 			name: 'Prompts',
-			type: 'n8n-nodes-base.code',
-			typeVersion: 2,
-			parameters: {
-				jsCode: `const run = $input.first().json.body.run;\nreturn Array.from({ length: ${ITEMS} }, (_, i) => ({ json: { prompt: 'queue run ' + run + ' item ' + i + ': a red fox' } }));`,
-			},
+			type: 'n8n-nodes-base.splitOut',
+			typeVersion: 1,
+			parameters: { fieldToSplitOut: 'body.prompts', options: {} },
 		},
 		cometApi('Generate', { operation: 'generate', prompt: '={{ $json.prompt }}' }),
 		cometApi('Edit', { operation: 'edit', prompt: '={{ $json.prompt }}, with a scarf', imageProperties: 'data', options: { outputFormat: 'jpeg' } }),

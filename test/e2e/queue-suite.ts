@@ -1,7 +1,7 @@
 import * as n8nLib from '../../scripts/lib/n8n';
 import '../helpers/fake-chat'; // registers POST /v1/chat/completions on the fake API
 import { API_KEY, startFakeCometApi, type FakeCometApi } from '../helpers/fake-cometapi';
-import { answerPerItem, chainWorkflow, IMAGES, ITEMS, itemOf, resetChat, WEBHOOK_PATH } from './queue-chain';
+import { answerPerItem, chainWorkflow, runRequest, IMAGES, ITEMS, itemOf, resetChat, WEBHOOK_PATH } from './queue-chain';
 import { http, startQueueCluster, stopQueueClusters, type QueueCluster } from './queue';
 import { describeRelease } from './releases';
 
@@ -24,7 +24,7 @@ export function queueSuite(version: string) {
 			beforeAll(async () => {
 				api = await startFakeCometApi();
 				cluster = await startQueueCluster(version, { workers: 2, concurrency: 2 });
-			}, 600000);
+			}, 900000);
 
 			afterAll(async () => {
 				resetChat();
@@ -44,7 +44,7 @@ export function queueSuite(version: string) {
 				// the production webhook of the active workflow, four calls at once
 				const started = await Promise.all(
 					Array.from({ length: RUNS }, async (_, run) =>
-						await http(`${n8n.url}/webhook/${WEBHOOK_PATH}`, 'POST', { 'content-type': 'application/json' }, JSON.stringify({ run })),
+						await http(`${n8n.url}/webhook/${WEBHOOK_PATH}`, 'POST', { 'content-type': 'application/json' }, runRequest(run)),
 					),
 				);
 				expect(started.map((answer) => `${answer.status} ${answer.body.toString('utf8')}`)).toEqual(Array(RUNS).fill('200 {"message":"Workflow was started"}'));

@@ -164,7 +164,7 @@ export async function startQueueCluster(version: string, { workers = 2, concurre
 		// the main instance first: it creates the database's tables, which the workers then use
 		const main = await processEnv('main');
 		const port = (await n8nLib.freePort()) as number;
-		const server = await n8nLib.startN8n(n8n, main.userFolder, { port, env: main.env, timeoutMs: 180000 });
+		const server = await n8nLib.startN8n(n8n, main.userFolder, { port, env: main.env, timeoutMs: 300000 });
 		await track(server.stop);
 		outputs.push({ name: 'main', output: server.output });
 		n8nLib.log(`queue ${version}: main instance ready after ${since()}`);
@@ -297,9 +297,10 @@ async function startWorker(n8n: N8nInstall, name: string, { userFolder, env }: {
 	let output = '';
 	child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
 	child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-	const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+	// 'close': the worker ended and so did everything holding its output pipes (its task runner)
+	const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+	// also when the worker itself has ended: its task runner may still run in its group
 	const stop = async () => {
-		if (child.exitCode !== null || child.signalCode !== null) return;
 		const signal = (name: NodeJS.Signals) => {
 			try {
 				if (child.pid !== undefined) process.kill(-child.pid, name);
@@ -313,14 +314,14 @@ async function startWorker(n8n: N8nInstall, name: string, { userFolder, env }: {
 		clearTimeout(timer);
 	};
 	// ready: its health server says the database and Redis are connected, and it listens to the queue
-	const deadline = Date.now() + 180000;
+	const deadline = Date.now() + 300000;
 	for (;;) {
 		if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}) before it was ready:\n${tail(output, 60)}`);
 		const ready = await http(`http://127.0.0.1:${healthPort}/healthz/readiness`).catch(() => undefined);
 		if (ready?.status === 200 && output.includes('n8n worker is now ready')) break;
 		if (Date.now() > deadline) {
 			await stop();
-			throw new Error(`${name} was not ready within 180 s:\n${tail(output, 60)}`);
+			throw new Error(`${name} was not ready within 300 s:\n${tail(output, 60)}`);
 		}
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}

@@ -29,7 +29,8 @@ function startProcess(command: string, args: string[], cwd: string) {
 	let output = '';
 	child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
 	child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-	const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+	// 'close': the process ended and its output pipes too (nothing left to keep the test process alive)
+	const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
 	return { child, exited, output: () => output };
 }
 
@@ -47,7 +48,7 @@ async function waitFor(name: string, process: ReturnType<typeof startProcess>, r
 
 /** Ends the process group with `signal` (SIGKILL after 20 s) and waits for the process to exit. */
 async function stopProcess(child: ChildProcess, exited: Promise<void>, signal: NodeJS.Signals) {
-	if (child.exitCode !== null || child.signalCode !== null) return;
+	// also when the process itself has ended: what it started may still run in its group
 	const send = (name: NodeJS.Signals) => {
 		try {
 			if (child.pid !== undefined) process.kill(-child.pid, name);
