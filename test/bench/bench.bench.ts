@@ -10,6 +10,7 @@ import * as n8nLib from '../../scripts/lib/n8n';
 import { N8nInstance, NODE_TYPE, workflow, type CliExecution as Execution, type WorkflowNode } from '../e2e/n8n-instance';
 import { API_KEY, errorReply, startFakeCometApi, type FakeCometApi, type Override, type RecordedRequest } from '../helpers/fake-cometapi';
 import { makeNoisePng } from '../helpers/images';
+import { measureQueueMode, queueTable, type QueueRow } from './queue-scenario';
 
 /*
  * npm run bench: the same scenarios through every contender, in one real n8n (the e2e install of
@@ -21,6 +22,8 @@ import { makeNoisePng } from '../helpers/images';
  *   S4  S1 against an API that admits at most 4 requests in flight and answers 429 (Retry-After: 1) beyond
  *   S5  three executions at once × 20 items (Generate Image) in one running n8n (webhook-triggered),
  *       against an API admitting 8: they share one limiter per account
+ *   S6  queue mode (Redis, PostgreSQL, a main instance, two workers): 4 executions × 25 items of
+ *       Generate → Edit → Chat Image at once, against an API admitting 8 (queue-scenario.ts)
  *   S7  200 items, Generate Image, against an API admitting 3, at 300 ms latency
  *
  * Contenders: this node at default settings; this node with Max Concurrent Requests 1; n8n's
@@ -562,6 +565,16 @@ describe(`benchmark in real n8n ${RELEASE}`, () => {
 			return row;
 		}
 
+		// S6 runs this node only: the other contenders' figures would not differ from S4's story
+		const queue: QueueRow | undefined = only.length === 0 || only.includes('S6') ? await measureQueueMode(RELEASE, api, LATENCY_MS) : undefined;
+		const summaryLines = summary(rows, scenarios);
+		if (queue) {
+			summaryLines.push(
+				`S6: queue mode, ${queue.runs} executions × ${queue.items} items on 2 workers: ${queue.failedItems} failed items, ${queue.refused} answers 429, ` +
+					`${fixed(queue.ratioToLimit, 2)}× the least time (aim: 0 failed)`,
+			);
+		}
+
 		const report = {
 			date: new Date().toISOString(),
 			n8n: RELEASE,
@@ -573,18 +586,20 @@ describe(`benchmark in real n8n ${RELEASE}`, () => {
 			scenarios: scenarios.map(({ id, title }) => ({ id, title })),
 			contenders: CONTENDERS.map(({ id, title }) => ({ id, title })),
 			rows,
-			summary: summary(rows, scenarios),
+			queue,
+			summary: summaryLines,
 		};
 		const out = join(n8nLib.ROOT, 'bench-results');
 		mkdirSync(out, { recursive: true });
 		writeFileSync(join(out, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
 		process.stdout.write(
 			`\nBenchmark: real n8n ${RELEASE}, Node ${process.version}, fake CometAPI latency ${LATENCY_MS} ms, ${ITEMS} items (baseline peak RSS ${fixed(baseline.peakRssMb, 0)} MB)\n\n` +
-				`${table(rows)}\n\n${report.summary.join('\n')}\n\nWritten to bench-results/latest.json\n`,
+				`${table(rows)}\n\n${queue ? `${queueTable(queue)}\n\n` : ''}${report.summary.join('\n')}\n\nWritten to bench-results/latest.json\n`,
 		);
 
 		// The benchmark itself must have worked: every contender ran every scenario.
-		expect(rows.length).toBeGreaterThan(0);
+		expect(rows.length + (queue ? 1 : 0)).toBeGreaterThan(0);
+		if (queue) expect(queue.ok).toBe(true);
 		if (only.length === 0) expect(rows).toHaveLength(scenarios.reduce((sum, scenario) => sum + runsIn(scenario).length, 0));
 		expect(rows.filter((r) => r.contender.startsWith('cometapi')).every((r) => r.ok)).toBe(true);
 	});
