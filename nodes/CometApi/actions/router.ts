@@ -69,7 +69,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	const run = await createRunContext.call(this);
 	try {
-		return await runItems.call(this, handler.execute, run);
+		return await runItems.call(this, handler, run);
 	} finally {
 		run.close();
 	}
@@ -77,7 +77,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 async function runItems(
 	this: IExecuteFunctions,
-	execute: OperationExecute,
+	operation: Operation,
 	run: OpenRun,
 ): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -96,7 +96,7 @@ async function runItems(
 			try {
 				// An item that waited for its slot does not start once the run has failed or was cancelled.
 				if (stopped()) continue;
-				results[itemIndex] = await execute.call(this, itemIndex, item.context);
+				results[itemIndex] = await operation.execute.call(this, itemIndex, item.context);
 			} catch (error) {
 				const nodeError = asNodeError(this, error, itemIndex);
 				if (this.continueOnFail()) {
@@ -112,7 +112,7 @@ async function runItems(
 			}
 		}
 	};
-	const workers = handler.waitsForTasks ? items.length : Math.min(2 * run.maxConcurrency, items.length);
+	const workers = operation.waitsForTasks ? items.length : Math.min(2 * run.maxConcurrency, items.length);
 	await Promise.all(Array.from({ length: workers }, worker));
 
 	if (firstError) throw firstError;
