@@ -139,8 +139,9 @@ export async function waitForTask(
 	let pause = firstPause;
 	let last: TaskState | undefined;
 	let lastFailure: unknown;
+	// Never sleeps past Max Wait: the last look is at the deadline, not one pause before it.
 	const pauseUnlessCancelled = async () => {
-		if (await waitUnlessCancelled(pause, run.signal)) return;
+		if (await waitUnlessCancelled(Math.max(0, Math.min(pause, deadline - Date.now())), run.signal)) return;
 		const error = apiError(
 			node,
 			{ message: `Stopped waiting for the ${api.provider} task: the execution was cancelled`, code: 'ERR_CANCELED' },
@@ -180,7 +181,7 @@ export async function waitForTask(
 				);
 			}
 		}
-		if (Date.now() + pause > deadline) {
+		if (Date.now() >= deadline) {
 			const minutes = Math.round((wait.maxWaitSeconds / 60) * 10) / 10;
 			const missed = lastFailure instanceof Error ? ` The last poll failed: ${lastFailure.message}.` : '';
 			throw withTask(
