@@ -21,7 +21,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Action (Upscale, Vary, Reroll…)',
 				value: 'action',
-				action: 'Press a button of a task (upscale, vary, reroll)',
+				action: 'Press a button to upscale or vary an image',
 				description: 'Press a button of a finished task (U1–U4, V1–V4, 🔄, Zoom, Pan…) and wait for the new image',
 			},
 			{
