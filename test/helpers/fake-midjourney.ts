@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test-only code, never shipped */
 import { createHash } from 'node:crypto';
 
 import { API_KEY, errorReply, registerRoutePattern } from './fake-cometapi';
@@ -251,8 +250,7 @@ registerRoutePattern('POST', /^\/mj\/submit\/(imagine|action|blend|describe|moda
 		const reply = { code, description: plan.description ?? 'Submission successful', result: plan.numericId ? Number(id) : id, properties: { discordInstanceId: 'fake-instance', numberOfQueues: 0 } };
 		return { json: reply, ...(plan.replyDelayMs ? { delayMs: plan.replyDelayMs } : {}) };
 	} catch (error) {
-		if (error instanceof Refused) return error.reply;
-		throw error;
+		return error instanceof Refused ? error.reply : errorReply(500, `fake API failure: ${(error as Error).message}`);
 	}
 });
 

@@ -52,7 +52,7 @@ describe('Midjourney Action', () => {
 
 	it('a raw customId is sent as it is, without reading the task first', async () => {
 		const grid = await imagined();
-		const customId = buttonsOf(mj.lastTask())[6].customId;
+		const customId = String(buttonsOf(mj.lastTask())[6].customId);
 		const before = mj.sequence().length;
 		const { error } = await press(customId, grid);
 		expect(error).toBeUndefined();
