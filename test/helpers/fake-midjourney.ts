@@ -275,6 +275,18 @@ registerRoutePattern(
 	{ public: true },
 );
 
+/** The tasks the fake holds (for tests that start the fake API themselves, e.g. the e2e). */
+export function fakeTasks(): Map<string, MjTask> {
+	return tasks;
+}
+
+/** Forgets every task and plan, and serves images without the key again. */
+export function resetFakeMidjourney(): void {
+	tasks.clear();
+	planner = () => undefined;
+	imagesNeedKey = false;
+}
+
 /** A gate for TaskPlan.gate: tasks wait for open(). */
 export function gate(): { promise: Promise<void>; open(): void } {
 	let resolve: () => void = () => {};
@@ -309,11 +321,7 @@ export interface FakeMidjourney {
 /** For a test file: the fake CometAPI with its Midjourney routes, reset before each test. */
 export function useFakeMidjourney(options: { filesystemBinaryMode?: boolean } = {}): FakeMidjourney {
 	const api = useFakeCometApi(options);
-	beforeEach(() => {
-		tasks.clear();
-		planner = () => undefined;
-		imagesNeedKey = false;
-	});
+	beforeEach(resetFakeMidjourney);
 	const mjRequests = () => api.requests.filter((r) => r.path.startsWith('/mj/'));
 	return {
 		api,
