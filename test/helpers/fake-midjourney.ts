@@ -280,6 +280,11 @@ export function fakeTasks(): Map<string, MjTask> {
 	return tasks;
 }
 
+/** Plans the next tasks your way, until resetFakeMidjourney() (for tests that start the fake API themselves). */
+export function planFakeMidjourney(next: Planner): void {
+	planner = next;
+}
+
 /** Forgets every task and plan, and serves images without the key again. */
 export function resetFakeMidjourney(): void {
 	tasks.clear();
