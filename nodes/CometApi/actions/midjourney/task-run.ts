@@ -90,11 +90,17 @@ export async function submitAndOutput(
 	return await outputTask.call(this, itemIndex, run, outcome, settings);
 }
 
+/** Reads a task: once, or until it ends (Max Wait). */
+async function readTask(this: IExecuteFunctions, itemIndex: number, run: RunContext, taskId: string, waitToEnd: boolean) {
+	const settings = readSettings.call(this, itemIndex);
+	const wait: TaskWait = waitToEnd ? settings.wait : { ...settings.wait, maxWaitSeconds: 0 };
+	const outcome = await waitForTask.call(this, midjourneyTasks, taskId, { wait, poll: settings.request, run, itemIndex });
+	return { outcome, settings };
+}
+
 /** The task as one look finds it (an Action reads the buttons it has now). */
 export async function fetchTask(this: IExecuteFunctions, itemIndex: number, run: RunContext, taskId: string): Promise<IDataObject> {
-	const { request, wait } = readSettings.call(this, itemIndex);
-	const outcome = await waitForTask.call(this, midjourneyTasks, taskId, { wait: { ...wait, maxWaitSeconds: 0 }, poll: request, run, itemIndex });
-	return outcome.reply;
+	return (await readTask.call(this, itemIndex, run, taskId, false)).outcome.reply;
 }
 
 /** Reads a task (Get Task): waits for it to end unless `waitToEnd` is off, then outputs it. */
@@ -105,10 +111,7 @@ export async function fetchAndOutput(
 	taskId: string,
 	waitToEnd: boolean,
 ): Promise<INodeExecutionData[]> {
-	const settings = readSettings.call(this, itemIndex);
-	const { request, wait } = settings;
-	const readOnce: TaskWait = { ...wait, maxWaitSeconds: 0 };
-	const outcome = await waitForTask.call(this, midjourneyTasks, taskId, { wait: waitToEnd ? wait : readOnce, poll: request, run, itemIndex });
+	const { outcome, settings } = await readTask.call(this, itemIndex, run, taskId, waitToEnd);
 	return await outputTask.call(this, itemIndex, run, outcome, settings);
 }
 
