@@ -33,10 +33,11 @@ interface Action {
 	resource: string;
 	operation: string;
 	subtitle: string;
-	model: string;
+	/** Its model picker's default (none: the operation has no model, e.g. Midjourney's). */
+	model?: string;
 	/** Model IDs of the fake API that its "From list" must list, and must not. */
-	listed: string[];
-	unlisted: string[];
+	listed?: string[];
+	unlisted?: string[];
 	/** A search in the list that leaves fewer IDs, among them `found`. */
 	search?: { term: string; found: string };
 }
@@ -88,6 +89,17 @@ const ACTIONS: Action[] = [
 		listed: ['gemini-2.5-flash-image'],
 		unlisted: [...NOT_IMAGE_MODELS, 'gpt-image-1', 'gpt-4o-image', 'dall-e-3'],
 	},
+	// resource Midjourney: its operations in the order of their names (no model picker)
+	...(
+		[
+			['Press a button to upscale or vary an image', 'Action (Upscale, Vary, Reroll…)', 'Action'],
+			['Blend images', 'Blend', 'Blend'],
+			['Describe an image as prompts', 'Describe', 'Describe'],
+			['Get a task and its images', 'Get Task', 'Get Task'],
+			['Imagine an image from a prompt', 'Imagine', 'Imagine'],
+			['Vary a region of an image', 'Vary Region / Modal', 'Vary Region'],
+		] as const
+	).map(([label, operation, subtitle]) => ({ group: 'Midjourney Actions', label, resource: 'Midjourney', operation, subtitle: `Midjourney: ${subtitle}` })),
 ];
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -405,10 +417,15 @@ export function editorSuite(version: string) {
 					() => ndv().getByTestId('node-credentials-select').locator('input').inputValue(),
 					(name) => expect(name).toBe('CometAPI account'),
 				);
+				const name = action.operation.toLowerCase().replace(/[^a-z]+/g, '-').replace(/-$/, '');
+				if (!action.model) {
+					await shots.take(page, `panel-${name}`);
+					await closeNdv();
+					continue;
+				}
 				const rlc = ndv().getByTestId('resource-locator-modelId');
 				expect(await rlc.getByTestId('rlc-mode-selector').locator('input').inputValue()).toBe('From list');
 				expect(await rlc.getByTestId('rlc-input').inputValue()).toBe(action.model);
-				const name = action.operation.toLowerCase().replace(/ /g, '-');
 				await shots.take(page, `panel-${name}`);
 
 				// From list: loaded from the fake CometAPI's /models
@@ -417,11 +434,11 @@ export function editorSuite(version: string) {
 				const items = page.getByTestId('rlc-item');
 				const all = await eventually(
 					() => labels(items),
-					(ids) => expect(ids).toEqual(expect.arrayContaining(action.listed)),
+					(ids) => expect(ids).toEqual(expect.arrayContaining(action.listed ?? [])),
 				);
 				expect(api.requests.map((r) => `${r.method} ${r.path} ${r.headers.authorization}`)).toContain(`GET /v1/models Bearer ${API_KEY}`);
 				// ── panel change (commit b5cc819; Gemini: merge 34effe9): a model list per operation ──
-				for (const id of action.unlisted) expect(all).not.toContain(id);
+				for (const id of action.unlisted ?? []) expect(all).not.toContain(id);
 				// ── end of panel change ──
 				await shots.take(page, `model-list-${name}`);
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import * as n8nLib from '../../scripts/lib/n8n';
 import type { FakeCometApi } from '../helpers/fake-cometapi';
 import { parseMultipart } from '../helpers/fake-edits';
+import { fakeTasks, taskImage } from '../helpers/fake-midjourney';
 import { makeJpeg, makePng } from '../helpers/images';
 import { expectSuccess, NODE_TYPE, outputOf, type Execution, type N8nInstance, type Workflow, type WorkflowNode } from './n8n-instance';
 
@@ -174,6 +175,30 @@ const SPECS: Record<string, ExampleSpec> = {
 			expect(written).toEqual([expect.stringMatching(/^banner-\d+-1\.png$/)]);
 			// the fake draws the aspect ratio's numbers as pixels: a 16x9 PNG
 			expect(readFileSync(join(folder, written[0]))).toEqual(makePng(16, 9, 1));
+		},
+	},
+
+	'midjourney-imagine-upscale-save.json': {
+		prepare({ workflow, folder }) {
+			setSettings(workflow, { outputFolder: folder });
+		},
+		check(run, { api, folder, workflow }) {
+			const { prompt } = settingsOf(workflow);
+			// Imagine, its polls and grid; then U1 by the customId from Imagine's JSON (no look first), its polls and upscale
+			const sequence = api.requests.map((r) => `${r.method} ${r.path.replace(/\/\d{10,}(?=\/|$)/, '/{id}')}`);
+			const polls = (from: number) => sequence.slice(from).findIndex((line) => !line.endsWith('/fetch'));
+			const gridAt = 1 + polls(1);
+			expect(sequence.slice(0, 2)).toEqual(['POST /mj/submit/imagine', 'GET /mj/task/{id}/fetch']);
+			expect(sequence.slice(gridAt, gridAt + 2)).toEqual(['GET /mj/image/{id}', 'POST /mj/submit/action']);
+			expect(sequence.slice(gridAt + 2 + polls(gridAt + 2))).toEqual(['GET /mj/image/{id}']);
+			expect(api.requests[0].json).toEqual({ prompt, botType: 'MID_JOURNEY' });
+			const [grid, upscale] = [...fakeTasks().values()].slice(-2);
+			expect(api.requests[gridAt + 1].json).toEqual({ taskId: grid.id, customId: expect.stringMatching(/^MJ::JOB::upsample::1::/) });
+			const [item] = outputOf(run, 'Upscale U1');
+			expect(item.json).toMatchObject({ taskId: upscale.id, action: 'UPSCALE', status: 'SUCCESS' });
+			expect(item.binary?.data).toMatchObject({ mimeType: 'image/jpeg', fileName: 'image_1.jpeg' });
+			expect(readdirSync(folder)).toEqual([`midjourney-${upscale.id}.jpeg`]);
+			expect(readFileSync(join(folder, `midjourney-${upscale.id}.jpeg`))).toEqual(taskImage(upscale).data);
 		},
 	},
 

@@ -154,10 +154,10 @@ export function registerRoute(route: string, handler: RouteHandler): void {
 }
 
 /** Routes with a variable path (e.g. a model ID in the path), tried when no exact route matches. */
-const patternRoutes: Array<{ method: string; path: RegExp; handler: RouteHandler }> = [];
+const patternRoutes: Array<{ method: string; path: RegExp; handler: RouteHandler; public: boolean }> = [];
 
-export function registerRoutePattern(method: string, path: RegExp, handler: RouteHandler): void {
-	patternRoutes.push({ method, path, handler });
+export function registerRoutePattern(method: string, path: RegExp, handler: RouteHandler, options: { public?: boolean } = {}): void {
+	patternRoutes.push({ method, path, handler, public: options.public === true });
 }
 
 export interface FakeCometApi {
@@ -381,12 +381,12 @@ export async function startFakeCometApi(): Promise<FakeCometApi> {
 	const handle = async (request: RecordedRequest): Promise<FakeReply> => {
 		const custom = await override?.(request);
 		if (custom) return custom;
-		if (request.headers.authorization !== `Bearer ${API_KEY}`) {
+		const pattern = patternRoutes.find((route) => route.method === request.method && route.path.test(request.path));
+		// A public route (e.g. a proxied image link) decides for itself whether it needs the key.
+		if (!pattern?.public && request.headers.authorization !== `Bearer ${API_KEY}`) {
 			return errorReply(401, 'Invalid token', '');
 		}
-		const handler =
-			routes.get(`${request.method} ${request.path}`) ??
-			patternRoutes.find((route) => route.method === request.method && route.path.test(request.path))?.handler;
+		const handler = routes.get(`${request.method} ${request.path}`) ?? pattern?.handler;
 		if (handler) return await handler(request, context);
 		return { status: 404, text: '<html><body><h1>404 Not Found</h1></body></html>', headers: { 'content-type': 'text/html' } };
 	};

@@ -3,6 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import * as gemini from './gemini';
 import * as image from './image';
+import * as midjourney from './midjourney';
 import { createRunContext, type OpenRun, type OperationExecute } from './run-context';
 
 /** Every resource of the node (see README, Development) with its operations, by parameter value. */
@@ -18,6 +19,7 @@ interface Operation {
 const resources: Record<string, Record<string, Operation>> = {
 	image: image.operations,
 	gemini: gemini.operations,
+	midjourney: midjourney.operations,
 };
 
 /** Keeps n8n's own errors as they are (with the item index); wraps anything else. */

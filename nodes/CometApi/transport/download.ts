@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { getBaseUrls } from './base-url';
 import { headerValue, readAll, readNetworkFailure, type ByteStream } from './http';
 import { ownStream, StreamFault } from './owned-stream';
 import {
@@ -11,6 +12,7 @@ import {
 	retryAfterMs,
 	waitUnlessCancelled,
 } from './retry';
+import { send, type RequestRun } from './send';
 
 export const DEFAULT_MAX_DOWNLOAD_MB = 50;
 
@@ -28,6 +30,14 @@ export interface DownloadOptions {
 	maxRetries?: number;
 	/** The run's abort signal. */
 	signal?: AbortSignal;
+	/**
+	 * When the image's host refuses it without the key (401, 403) and the URL is below the
+	 * credential's own host root, fetch it once more through the credential (task APIs' own image
+	 * links, e.g. Midjourney's imageUrl). The key never goes to any other host.
+	 */
+	viaCredentialWhenRefused?: boolean;
+	/** The run the fetch through the credential belongs to (its request limit and cancel). */
+	run?: RequestRun;
 }
 
 /** The host of an http(s) URL; empty for anything else. */
@@ -45,6 +55,8 @@ interface AttemptFailure {
 	reason: string;
 	retryable: boolean;
 	retryAfter?: number;
+	/** The HTTP status the host answered with, when it answered. */
+	status?: number;
 }
 
 /**
@@ -70,6 +82,10 @@ export async function downloadImage(
 	for (let attempt = 1; ; attempt++) {
 		const outcome = await downloadOnce.call(this, url, host, maxBytes, options);
 		if (!('reason' in outcome)) return outcome;
+		if (options.viaCredentialWhenRefused && (outcome.status === 401 || outcome.status === 403)) {
+			const fetched = await downloadThroughCredential.call(this, url, maxBytes, options);
+			if (fetched) return fetched;
+		}
 		if (options.signal?.aborted) {
 			throw new NodeOperationError(this.getNode(), 'The download of the image was cancelled', { itemIndex });
 		}
@@ -117,20 +133,15 @@ async function downloadOnce(
 		stream.destroy?.();
 		return {
 			reason: ` with HTTP ${status}`,
+			status,
 			retryable: isRetryableStatus(status),
 			retryAfter: retryAfterMs(headerValue(response, 'retry-after')),
 		};
 	}
 	const declared = Number(headerValue(response, 'content-length'));
-	const tooLarge = () =>
-		new NodeOperationError(
-			this.getNode(),
-			`The image at ${host} is larger than ${Math.round(maxBytes / 1024 / 1024)} MB (Max Download Size)`,
-			{ itemIndex: options.itemIndex, description: 'Raise Max Download Size (MB) in the options, or ask for a smaller image.' },
-		);
 	if (Number.isFinite(declared) && declared > maxBytes) {
 		stream.destroy?.();
-		throw tooLarge();
+		throw tooLarge(this, host, maxBytes, options.itemIndex);
 	}
 	let read: { data: Buffer; truncated: boolean };
 	try {
@@ -138,7 +149,48 @@ async function downloadOnce(
 	} catch (error) {
 		return network(error);
 	}
-	if (read.truncated) throw tooLarge();
+	if (read.truncated) throw tooLarge(this, host, maxBytes, options.itemIndex);
 	const contentType = headerValue(response, 'content-type') || undefined;
 	return { data: read.data, contentType };
+}
+
+function tooLarge(context: IExecuteFunctions, host: string, maxBytes: number, itemIndex: number): NodeOperationError {
+	return new NodeOperationError(
+		context.getNode(),
+		`The image at ${host} is larger than ${Math.round(maxBytes / 1024 / 1024)} MB (Max Download Size)`,
+		{ itemIndex, description: 'Raise Max Download Size (MB) in the options, or ask for a smaller image.' },
+	);
+}
+
+/**
+ * The image fetched through the credential (send.ts: the key, retries, the run's limit), when its
+ * URL is below the credential's host root; undefined for any other host, which never gets the key.
+ */
+async function downloadThroughCredential(
+	this: IExecuteFunctions,
+	url: string,
+	maxBytes: number,
+	options: DownloadOptions,
+): Promise<Download | undefined> {
+	const { host } = await getBaseUrls.call(this, options.itemIndex);
+	const image = new URL(url);
+	const root = new URL(host);
+	const rootPath = root.pathname.replace(/\/+$/, '');
+	if (image.origin !== root.origin || !image.pathname.startsWith(`${rootPath}/`)) return undefined;
+	const response = await send.call(
+		this,
+		{
+			method: 'GET',
+			root: 'host',
+			endpoint: `${image.pathname.slice(rootPath.length)}${image.search}`,
+			timeoutSeconds: options.timeoutSeconds,
+			maxRetries: options.maxRetries,
+			itemIndex: options.itemIndex,
+		},
+		'stream',
+		options.run,
+	);
+	const read = await readAll(response.body as ByteStream, maxBytes);
+	if (read.truncated) throw tooLarge(this, image.host, maxBytes, options.itemIndex);
+	return { data: read.data, contentType: headerValue(response, 'content-type') || undefined };
 }

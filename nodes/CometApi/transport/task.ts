@@ -94,8 +94,9 @@ function describeState(state?: TaskState): string {
 function isMissedLook(error: unknown, signal?: AbortSignal): boolean {
 	if (signal?.aborted || !(error instanceof NodeApiError)) return false;
 	if (error.context.apiErrorCode === 'ERR_CANCELED') return false;
-	if (error.httpCode === null || error.httpCode === undefined) return true;
-	const status = Number(error.httpCode);
+	// A network failure has no HTTP status (n8n may put its code, e.g. ECONNRESET, in httpCode).
+	const status = Number(error.httpCode ?? NaN);
+	if (!Number.isInteger(status)) return true;
 	return status === 429 || status >= 500;
 }
 
@@ -139,8 +140,9 @@ export async function waitForTask(
 	let pause = firstPause;
 	let last: TaskState | undefined;
 	let lastFailure: unknown;
+	// Never sleeps past Max Wait: the last look is at the deadline, not one pause before it.
 	const pauseUnlessCancelled = async () => {
-		if (await waitUnlessCancelled(pause, run.signal)) return;
+		if (await waitUnlessCancelled(Math.max(0, Math.min(pause, deadline - Date.now())), run.signal)) return;
 		const error = apiError(
 			node,
 			{ message: `Stopped waiting for the ${api.provider} task: the execution was cancelled`, code: 'ERR_CANCELED' },
@@ -180,13 +182,16 @@ export async function waitForTask(
 				);
 			}
 		}
-		if (Date.now() + pause > deadline) {
-			const minutes = Math.round((wait.maxWaitSeconds / 60) * 10) / 10;
+		if (Date.now() >= deadline) {
+			const limit =
+				wait.maxWaitSeconds < 60
+					? `${Math.round(wait.maxWaitSeconds * 10) / 10} s`
+					: `${Math.round((wait.maxWaitSeconds / 60) * 10) / 10} min`;
 			const missed = lastFailure instanceof Error ? ` The last poll failed: ${lastFailure.message}.` : '';
 			throw withTask(
 				new NodeOperationError(
 					node,
-					`Item ${itemIndex}: the ${api.provider} task did not end within ${minutes} min (Max Wait); last seen: ${describeState(last)}`,
+					`Item ${itemIndex}: the ${api.provider} task did not end within ${limit} (Max Wait); last seen: ${describeState(last)}`,
 					{
 						itemIndex,
 						description: `It was not cancelled and may still finish: fetch it later with Get Task and this task ID (no new charge), or raise Max Wait.${missed}`,

@@ -5,6 +5,7 @@ import { answerChat, dataUri, useFakeChatApi } from '../../helpers/fake-chat';
 import { API_KEY } from '../../helpers/fake-cometapi';
 import { parseMultipart } from '../../helpers/fake-edits';
 import { GEMINI_PATH, THOUGHT_IMAGE } from '../../helpers/fake-gemini';
+import '../../helpers/fake-midjourney'; // registers the /mj routes on the fake API
 import { binaryBuffer, model, runCometApi, type InputItem, type RunOptions } from '../../helpers/harness';
 import { makePng, makeWebp } from '../../helpers/images';
 
@@ -125,12 +126,35 @@ const GEMINI_OPTIONS: Coverage = {
 	timeout: { value: 120 },
 };
 
+/** Midjourney: the submissions take Additional Body Fields; every operation waits and (but Describe) downloads. */
+const MJ_RUN_OPTIONS: Coverage = {
+	maxConcurrency: { value: 2 },
+	maxRetries: { value: 0 },
+	maxWait: { value: 1 },
+	pollInterval: { value: 0.02 },
+	rateLimitWait: { value: 60 },
+	timeout: { value: 120 },
+};
+const MJ_DOWNLOAD_OPTIONS: Coverage = {
+	binaryPropertyOutput: { value: 'picture' },
+	maxDownloadSize: { value: 5 },
+	outputMode: { value: 'allInOne' },
+};
+const MJ_BODY_OPTIONS: Coverage = { additionalBodyFields: { value: '{"state": "run-7"}', field: 'state', sent: 'run-7' } };
+const MJ_SUBMIT_OPTIONS: Coverage = { ...MJ_RUN_OPTIONS, ...MJ_DOWNLOAD_OPTIONS, ...MJ_BODY_OPTIONS };
+
 describe('Every option of every operation, set through the node, arrives in the request', () => {
 	it.each([
 		['generate', GENERATE_OPTIONS],
 		['edit', EDIT_OPTIONS],
 		['chat', CHAT_OPTIONS],
 		['generateImage', GEMINI_OPTIONS],
+		['imagine', MJ_SUBMIT_OPTIONS],
+		['action', MJ_SUBMIT_OPTIONS],
+		['blend', MJ_SUBMIT_OPTIONS],
+		['modal', MJ_SUBMIT_OPTIONS],
+		['describe', { ...MJ_RUN_OPTIONS, ...MJ_BODY_OPTIONS }],
+		['getTask', { ...MJ_RUN_OPTIONS, ...MJ_DOWNLOAD_OPTIONS }],
 	])('%s: the tests below cover every option of its Options collection', (operation, coverage) => {
 		expect(collectionOptions(operation)).toEqual(Object.keys(coverage).sort());
 	});
@@ -261,6 +285,49 @@ describe('Every option of every operation, set through the node, arrives in the 
 		expect(Object.keys(output[0].binary!)).toEqual(['banner', 'banner_1']);
 		expect(await binaryBuffer(output[0].binary!.banner)).toEqual(THOUGHT_IMAGE);
 		expect(await binaryBuffer(output[0].binary!.banner_1)).toEqual(makePng(21, 9, 1));
+	});
+
+	it('Midjourney: every parameter and option of every operation in the submission, or doing its job', async () => {
+		const mj = async (operation: string, parameters: Record<string, unknown>, coverage: Coverage, input?: InputItem[]) => {
+			const result = await runCometApi({
+				parameters: { resource: 'midjourney', operation, ...parameters, options: valuesOf(coverage) },
+				credentials: { apiKey: API_KEY, baseUrl: api.baseUrl },
+				...(input ? { input } : {}),
+			});
+			expect(result.error).toBeUndefined();
+			return result.output[0];
+		};
+		const lastSubmission = () => api.requests.filter((r) => r.path.startsWith('/mj/submit/')).at(-1)!;
+		const picture = makePng(8, 8, 5);
+		const images: InputItem[] = [{ binary: { a: { data: picture, mimeType: 'image/png' }, b: { data: makeWebp(8, 8), mimeType: 'image/webp' } } }];
+		const uri = (data: Buffer, type: string) => `data:${type};base64,${data.toString('base64')}`;
+
+		const grid = await mj('imagine', { prompt: 'a fox --ar 2:3', botType: 'NIJI_JOURNEY', referenceImages: 'a' }, MJ_SUBMIT_OPTIONS, images);
+		expect(lastSubmission().json).toEqual({ prompt: 'a fox --ar 2:3', botType: 'NIJI_JOURNEY', base64Array: [uri(picture, 'image/png')], ...fieldsOf(MJ_BODY_OPTIONS) });
+		// binaryPropertyOutput and outputMode: the grid in one item under "picture"
+		expect([Object.keys(grid.binary!), grid.json.imageCount]).toEqual([['picture'], 1]);
+
+		const upscale = await mj('action', { taskId: grid.json.taskId, button: 'U2' }, MJ_SUBMIT_OPTIONS);
+		expect(lastSubmission().json).toMatchObject({ taskId: grid.json.taskId, customId: expect.stringContaining('::upsample::2::'), ...fieldsOf(MJ_BODY_OPTIONS) });
+		expect(Object.keys(upscale.binary!)).toEqual(['picture']);
+		const region = await mj('action', { taskId: upscale.json.taskId, button: 'Vary (Region)' }, MJ_SUBMIT_OPTIONS);
+		expect(region.json.status).toBe('MODAL');
+
+		await mj('modal', { taskId: region.json.taskId, prompt: 'a hat', maskField: 'a' }, MJ_SUBMIT_OPTIONS, images);
+		expect(lastSubmission().json).toEqual({ taskId: region.json.taskId, prompt: 'a hat', maskBase64: uri(picture, 'image/png'), ...fieldsOf(MJ_BODY_OPTIONS) });
+
+		await mj('blend', { blendImages: 'b, a', dimensions: 'PORTRAIT', botType: 'MID_JOURNEY' }, MJ_SUBMIT_OPTIONS, images);
+		expect(lastSubmission().json).toEqual({ base64Array: [uri(makeWebp(8, 8), 'image/webp'), uri(picture, 'image/png')], dimensions: 'PORTRAIT', botType: 'MID_JOURNEY', ...fieldsOf(MJ_BODY_OPTIONS) });
+
+		const described = await mj('describe', { imageField: 'a', botType: 'NIJI_JOURNEY' }, { ...MJ_RUN_OPTIONS, ...MJ_BODY_OPTIONS }, images);
+		expect(lastSubmission().json).toEqual({ base64: uri(picture, 'image/png'), botType: 'NIJI_JOURNEY', ...fieldsOf(MJ_BODY_OPTIONS) });
+		expect(described.json.prompts).toHaveLength(4);
+
+		const submissions = api.requests.filter((r) => r.path.startsWith('/mj/submit/')).length;
+		const fetched = await mj('getTask', { taskId: grid.json.taskId, waitToEnd: true }, { ...MJ_RUN_OPTIONS, ...MJ_DOWNLOAD_OPTIONS });
+		expect(fetched.json).toMatchObject({ taskId: grid.json.taskId, status: 'SUCCESS' });
+		expect(Object.keys(fetched.binary!)).toEqual(['picture']);
+		expect(api.requests.filter((r) => r.path.startsWith('/mj/submit/'))).toHaveLength(submissions);
 	});
 
 	it('no input of any operation is hidden by the model name', () => {

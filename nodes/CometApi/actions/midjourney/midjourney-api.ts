@@ -1,0 +1,154 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { asRecord } from '../../helpers/chat-reply';
+import { itemError } from '../../helpers/item-error';
+import { hasApiError, replyError } from '../../helpers/reply-error';
+import { apiError, type TaskApi, type TaskState } from '../../transport';
+
+/*
+ * CometAPI's Midjourney routes (below the host root, Bearer key): POST /mj/submit/{imagine, action,
+ * blend, describe, modal} answer {code, description, result: task ID}; GET /mj/task/{id}/fetch
+ * answers the task. Where CometAPI's pages are silent or disagree, this follows midjourney-proxy,
+ * whose API CometAPI mirrors, and accepts the plausible variants (see README, Midjourney).
+ */
+
+/** Submit codes that come with a task to poll: 1 submitted; 21 (exists / opened a modal) and 22 (queued) with a task ID. */
+const SUBMITTED = 1;
+const WITH_TASK_ID = new Set([21, 22]);
+
+/** Statuses a task stops in. MODAL: an action opened a form (Vary Region, Custom Zoom): continue with Modal. */
+const DONE = new Set(['SUCCESS', 'MODAL']);
+const FAILED = new Set(['FAILURE', 'FAILED', 'CANCEL', 'CANCELLED', 'CANCELED']);
+
+const text = (value: unknown): string =>
+	typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
+
+/** A button of a finished task, as the JSON gives it (label: its label, or its emoji when it has none, e.g. 🔄). */
+export interface MidjourneyButton {
+	label: string;
+	customId: string;
+	emoji?: string;
+}
+
+export const midjourneyTasks: TaskApi = {
+	provider: 'Midjourney',
+
+	taskId(this: IExecuteFunctions, reply: IDataObject, itemIndex: number): string {
+		if (hasApiError(reply)) throw replyError(this.getNode(), reply.error ?? reply, itemIndex);
+		const code = Number(reply.code);
+		// `result` is a string in some of CometAPI's schemas and a number in others.
+		const taskId = text(reply.result).trim();
+		if ((code === SUBMITTED || WITH_TASK_ID.has(code)) && taskId) return taskId;
+		const description = text(reply.description).trim() || 'no description';
+		throw apiError(
+			this.getNode(),
+			{ message: `Midjourney did not take the task: ${description}`, code: Number.isFinite(code) ? String(code) : undefined },
+			itemIndex,
+			code === SUBMITTED
+				? 'CometAPI said it was submitted but gave no task ID: check your tasks at CometAPI before you run the item again.'
+				: 'Nothing was submitted. Check the prompt, the images and the task ID, then run the item again.',
+		);
+	},
+
+	poll: (taskId) => ({ method: 'GET', root: 'host', endpoint: `/mj/task/${encodeURIComponent(taskId)}/fetch` }),
+
+	state(reply: IDataObject): TaskState {
+		const status = text(reply.status).trim().toUpperCase();
+		const progress = text(reply.progress).trim() || undefined;
+		const reason = text(reply.failReason).trim() || undefined;
+		if (DONE.has(status)) return { phase: 'done', status, progress };
+		if (FAILED.has(status)) return { phase: 'failed', status, progress, reason };
+		// A task the API does not know comes back without a status (midjourney-proxy answers null).
+		if (!status && !text(reply.id)) return { phase: 'failed', status: 'NOT_FOUND', reason: 'CometAPI knows no task with this ID' };
+		return { phase: 'pending', status: status || 'NOT_START', progress };
+	},
+};
+
+/** The task's buttons: label (or its emoji) and customId; entries without a customId are left out. */
+export function readButtons(reply: IDataObject): MidjourneyButton[] {
+	const list = Array.isArray(reply.buttons) ? reply.buttons : [];
+	return list.flatMap((entry) => {
+		const button = asRecord(entry) ?? {};
+		const customId = text(button.customId ?? button.custom_id).trim();
+		if (!customId) return [];
+		const emoji = text(button.emoji).trim();
+		const label = text(button.label).trim() || emoji;
+		return [{ label, customId, ...(emoji ? { emoji } : {}) }];
+	});
+}
+
+/**
+ * The customId of the button the user named: a label (U1, V3, 🔄, "Vary (Region)") matched against
+ * the task's current buttons by label or emoji, case and spaces aside, or one of its customIds. The
+ * customIds change from task to task, so labels are never mapped to them here.
+ */
+export function findButton(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	reply: IDataObject,
+	wanted: string,
+): string {
+	const name = wanted.trim();
+	const buttons = readButtons(reply);
+	const key = (value: string) => value.replace(/\s+/g, '').replace(/\uFE0F/g, '').toLowerCase();
+	const found = buttons.find(
+		(button) =>
+			key(button.label) === key(name) || (button.emoji && key(button.emoji) === key(name)) || button.customId === name,
+	);
+	if (found) return found.customId;
+	const status = text(reply.status) || 'unknown';
+	throw itemError(
+		context.getNode(),
+		itemIndex,
+		`the task has no button "${name}"`,
+		buttons.length > 0
+			? `Its buttons are: ${buttons.map((button) => button.label || button.customId).join(', ')}. Use one of them, or a customId (MJ::…).`
+			: `It has no buttons (status ${status}): only a finished task has them. Wait for it with Get Task first.`,
+	);
+}
+
+/** Describe's suggestions, one string each: promptEn holds them numbered (1️⃣ … 2️⃣ … or 1. … 2. …). */
+export function splitPrompts(promptEn: string): string[] {
+	const marker = /(?:^|\n)\s*(?:[1-9]\uFE0F?\u20E3|\d{1,2}[.)])\s*/g;
+	const parts = marker.test(promptEn) ? promptEn.split(marker) : promptEn.split(/\n\s*\n/);
+	return parts.map((part) => part.trim()).filter((part) => part !== '');
+}
+
+/** A number of milliseconds since 1970, when the field holds one (0 means "not yet"). */
+function time(value: unknown): number | undefined {
+	const ms = Number(value);
+	return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}
+
+/** The task's facts for the output JSON: what an Action or Get Task node takes by expression. */
+export function taskJson(taskId: string, reply: IDataObject, state: TaskState): IDataObject {
+	const submitTime = time(reply.submitTime);
+	const startTime = time(reply.startTime);
+	const finishTime = time(reply.finishTime);
+	const fields: IDataObject = {
+		taskId: text(reply.id) || taskId,
+		action: text(reply.action) || undefined,
+		status: state.status,
+		progress: state.progress,
+		prompt: text(reply.prompt) || undefined,
+		promptEn: text(reply.promptEn) || undefined,
+		description: text(reply.description) || undefined,
+		imageUrl: text(reply.imageUrl) || undefined,
+		buttons: readButtons(reply),
+		failReason: text(reply.failReason) || undefined,
+		submitTime,
+		startTime,
+		finishTime,
+		durationSeconds: submitTime && finishTime && finishTime >= submitTime ? (finishTime - submitTime) / 1000 : undefined,
+	};
+	return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as IDataObject;
+}
+
+/** The image links of a finished task: imageUrl (CometAPI's stable link), else imageUrls / image_urls. */
+export function imageUrls(reply: IDataObject): string[] {
+	const stable = text(reply.imageUrl).trim();
+	if (stable) return [stable];
+	const list = reply.imageUrls ?? reply.image_urls;
+	if (!Array.isArray(list)) return [];
+	return list.map((entry) => text(asRecord(entry)?.url ?? entry).trim()).filter((url) => url !== '');
+}

@@ -1,0 +1,66 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import {
+	additionalBodyFieldsOption,
+	BINARY_FIELDS_HINT,
+	commonOptions,
+	maxDownloadSizeOption,
+	optionsCollection,
+	taskWaitOptions,
+} from '../common.description';
+
+/*
+ * The panel pieces the Midjourney operations share. Every operation that submits a task waits for
+ * it (Max Wait, Poll Interval); with Max Wait 0 it outputs the task as just submitted, for Get Task
+ * to fetch later.
+ */
+
+export const BOT_TYPES = ['MID_JOURNEY', 'NIJI_JOURNEY'];
+
+export const botTypeProperty: INodeProperties = {
+	displayName: 'Bot',
+	name: 'botType',
+	type: 'options',
+	default: 'MID_JOURNEY',
+	options: [
+		{ name: 'Midjourney', value: 'MID_JOURNEY', description: 'The Midjourney bot (botType MID_JOURNEY)' },
+		{ name: 'Niji', value: 'NIJI_JOURNEY', description: 'The Niji bot, for anime and illustration styles (botType NIJI_JOURNEY)' },
+	],
+	description: 'Which Midjourney bot draws',
+};
+
+export function taskIdProperty(description: string): INodeProperties {
+	return {
+		displayName: 'Task ID',
+		name: 'taskId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. {{ $json.taskId }}',
+		description,
+	};
+}
+
+/** A binary field of the input item, described by the operation. */
+export function binaryFieldProperty(displayName: string, name: string, defaultValue: string, description: string): INodeProperties {
+	return { displayName, name, type: 'string', default: defaultValue, placeholder: 'e.g. data', description, hint: BINARY_FIELDS_HINT };
+}
+
+const midjourneyBodyFieldsOption: INodeProperties = {
+	...additionalBodyFieldsOption,
+	description:
+		'A JSON object merged into the submission body as is, for fields the panel does not show, e.g. {"accountFilter": {"modes": ["FAST"]}} or {"state": "my-reference"}. Its keys win over the parameters above.',
+};
+
+/** Run, retry and wait options; no Retry Timed-Out Requests: a submission is never sent twice. */
+const runOptions = commonOptions.filter((option) => ['maxConcurrency', 'maxRetries', 'rateLimitWait', 'timeout'].includes(option.name));
+const outputOptions = commonOptions.filter((option) => ['binaryPropertyOutput', 'outputMode'].includes(option.name));
+
+/** The Options of an operation that submits a task whose images are downloaded. */
+export const submitOptions = optionsCollection([...runOptions, ...outputOptions, maxDownloadSizeOption, ...taskWaitOptions, midjourneyBodyFieldsOption]);
+
+/** Describe's Options: its result is text, so nothing is downloaded. */
+export const describeOptions = optionsCollection([...runOptions, ...taskWaitOptions, midjourneyBodyFieldsOption]);
+
+/** Get Task's Options: nothing is submitted. */
+export const fetchOptions = optionsCollection([...runOptions, ...outputOptions, maxDownloadSizeOption, ...taskWaitOptions]);
