@@ -1,8 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import * as bria from './bria';
+import * as flux from './flux';
 import * as gemini from './gemini';
 import * as image from './image';
+import * as kling from './kling';
+import * as replicate from './replicate';
 import { createRunContext, type OperationExecute } from './run-context';
 
 /** Every resource of the node (see README, Development) with its operations, by parameter value. */
@@ -18,6 +22,10 @@ interface Operation {
 const resources: Record<string, Record<string, Operation>> = {
 	image: image.operations,
 	gemini: gemini.operations,
+	flux: flux.operations,
+	replicate: replicate.operations,
+	kling: kling.operations,
+	bria: bria.operations,
 };
 
 /** Keeps n8n's own errors as they are (with the item index); wraps anything else. */
