@@ -11,15 +11,10 @@ import { decodeResultImage, downloadResultImage } from './images-response';
  * task's JSON. Every error here carries the task ID, so the user can fetch it again with Get Task.
  */
 
-/** Data URIs longer than this are left out of the JSON (a prediction echoes its input images). */
-const LONGEST_DATA_URI = 200;
-
-/** The task's reply for the JSON: any inline image (data URI) replaced by a short note. */
+/** The task's reply for the JSON: any base64 data URI (a prediction echoes its input images) replaced by a short note. */
 export function withoutInlineImages(value: unknown): unknown {
 	if (typeof value === 'string') {
-		return value.startsWith('data:') && value.length > LONGEST_DATA_URI
-			? `[data URI, ${value.length} characters, left out]`
-			: value;
+		return /^data:[^,]*;base64,/.test(value) ? `[data URI, ${value.length} characters, left out]` : value;
 	}
 	if (Array.isArray(value)) return value.map(withoutInlineImages);
 	if (value && typeof value === 'object') {
