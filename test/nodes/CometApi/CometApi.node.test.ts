@@ -212,14 +212,15 @@ const TASK_OPERATIONS = [
 describe('Every option of every operation, set through the node, arrives in the request', () => {
 	beforeEach(() => books.forEach((book) => book.reset()));
 
-	it.each([
+	const tables: Array<[string, string, Coverage]> = [
 		['image', 'generate', GENERATE_OPTIONS],
 		['image', 'edit', EDIT_OPTIONS],
 		['image', 'chat', CHAT_OPTIONS],
 		['gemini', 'generateImage', GEMINI_OPTIONS],
-		...TASK_OPERATIONS.map(({ resource, operation, coverage }) => [resource, operation, coverage] as const),
-		...['flux', 'replicate', 'kling', 'bria'].map((resource) => [resource, 'getTask', TASK_OPTIONS] as const),
-	])('%s, %s: the tests below cover every option of its Options collection', (resource, operation, coverage) => {
+		...TASK_OPERATIONS.map(({ resource, operation, coverage }): [string, string, Coverage] => [resource, operation, coverage]),
+		...['flux', 'replicate', 'kling', 'bria'].map((resource): [string, string, Coverage] => [resource, 'getTask', TASK_OPTIONS]),
+	];
+	it.each(tables)('%s, %s: the tests below cover every option of its Options collection', (resource, operation, coverage) => {
 		expect(collectionOptions(operation, resource)).toEqual(Object.keys(coverage).sort());
 	});
 

@@ -1,7 +1,3 @@
-import '../../../helpers/fake-bria'; // registers its routes
-import '../../../helpers/fake-kling'; // registers its routes
-import '../../../helpers/fake-replicate'; // registers its routes
-import '../../../helpers/fake-flux'; // registers its routes
 import { bria } from '../../../helpers/fake-bria';
 import { flux } from '../../../helpers/fake-flux';
 import { kling } from '../../../helpers/fake-kling';

@@ -1,4 +1,3 @@
-import '../../../../helpers/fake-bria'; // registers the Bria routes
 import { bria, type BriaCreateShape } from '../../../../helpers/fake-bria';
 import { resultImage, useFakeTaskApis } from '../../../../helpers/fake-tasks';
 import { binaryBuffer } from '../../../../helpers/harness';

@@ -1,5 +1,4 @@
-import '../../../../helpers/fake-flux'; // registers the Flux routes
-import { API_KEY } from '../../../../helpers/fake-cometapi';
+import { API_KEY, type RecordedRequest } from '../../../../helpers/fake-cometapi';
 import { flux } from '../../../../helpers/fake-flux';
 import { resultImage, useFakeTaskApis } from '../../../../helpers/fake-tasks';
 import { binaryBuffer, model } from '../../../../helpers/harness';
@@ -129,8 +128,9 @@ describe('Flux, Generate or Edit Image', () => {
 		// a waiting item holds no slot: all three were submitted before the first task's last poll
 		const first = flux.tasks.values().next().value!;
 		expect(first.polls).toBe(4);
-		const lastPollOfFirst = api.requests.findLastIndex((r) => r.query?.id === first.id);
-		const lastSubmission = api.requests.findLastIndex((r) => r.method === 'POST');
+		const lastIndex = (matches: (request: RecordedRequest) => boolean) => api.requests.map(matches).lastIndexOf(true);
+		const lastPollOfFirst = lastIndex((r) => r.query?.id === first.id);
+		const lastSubmission = lastIndex((r) => r.method === 'POST');
 		expect(lastSubmission).toBeLessThan(lastPollOfFirst);
 	});
 

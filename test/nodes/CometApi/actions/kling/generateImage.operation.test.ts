@@ -1,4 +1,3 @@
-import '../../../../helpers/fake-kling'; // registers the Kling routes
 import { kling, klingReply } from '../../../../helpers/fake-kling';
 import { resultImage, useFakeTaskApis } from '../../../../helpers/fake-tasks';
 import { binaryBuffer } from '../../../../helpers/harness';

@@ -1,4 +1,3 @@
-import '../../../../helpers/fake-replicate'; // registers the Replicate-style routes
 import { replicate } from '../../../../helpers/fake-replicate';
 import { resultImage, useFakeTaskApis } from '../../../../helpers/fake-tasks';
 import { binaryBuffer } from '../../../../helpers/harness';
