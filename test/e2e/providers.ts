@@ -1,5 +1,5 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports -- test-only code, never shipped */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import '../helpers/fake-bria'; // registers the task APIs' routes on the fake CometAPI
@@ -61,6 +61,7 @@ export function providersSuite(version: string) {
 		beforeAll(async () => {
 			api = await startFakeCometApi();
 			n8n = await N8nInstance.create(version);
+			mkdirSync(join(n8n.filesDir, 'kling'));
 			example = prepareExamples(n8n, api, CREDENTIAL).find((prepared) => prepared.file === EXAMPLE)!;
 			await n8n.importCredentials([{ ...CREDENTIAL, type: 'cometApi', data: { apiKey: API_KEY, baseUrl: api.baseUrl } }]);
 			await n8n.importWorkflows([...testWorkflows(n8n.filesDir), example.workflow]);

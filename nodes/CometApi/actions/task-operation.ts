@@ -48,10 +48,6 @@ export function submittedTaskId(
 ): string {
 	if ((typeof found === 'string' && found.trim() !== '') || typeof found === 'number') return String(found).trim();
 	if (hasApiError(reply)) throw replyError(context.getNode(), reply, itemIndex);
-	return throwNoTaskId(context, provider, reply, itemIndex);
-}
-
-function throwNoTaskId(context: IExecuteFunctions, provider: string, reply: IDataObject, itemIndex: number): never {
 	throw apiError(
 		context.getNode(),
 		{ message: `${provider} did not return a task ID: ${quoteText(JSON.stringify(reply), 200)}`, code: 'no_task_id' },
