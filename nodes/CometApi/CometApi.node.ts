@@ -1,9 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import * as bria from './actions/bria';
+import * as flux from './actions/flux';
 import * as gemini from './actions/gemini';
 import * as image from './actions/image';
 import * as midjourney from './actions/midjourney';
+import * as kling from './actions/kling';
+import * as replicate from './actions/replicate';
 import { router } from './actions/router';
 import { listSearch } from './methods';
 
@@ -14,8 +18,9 @@ export class CometApi implements INodeType {
 		icon: { light: 'file:cometapi.svg', dark: 'file:cometapi.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ {"generate": "Generate Image", "edit": "Edit Image", "chat": "Generate with Chat Model", "generateImage": "Gemini: Generate or Edit Image", "imagine": "Midjourney: Imagine", "action": "Midjourney: Action", "blend": "Midjourney: Blend", "describe": "Midjourney: Describe", "modal": "Midjourney: Vary Region", "getTask": "Midjourney: Get Task"}[$parameter["operation"]] }}',
-		description: 'Generate and edit images with CometAPI image models (gpt-image-1, dall-e-3, Seedream, Gemini, Midjourney…)',
+		subtitle:
+			'={{ {"generate": "Generate Image", "edit": "Edit Image", "chat": "Generate with Chat Model", "gemini:generateImage": "Gemini: Generate or Edit Image", "flux:generateImage": "Flux: Generate or Edit Image", "replicate:createPrediction": "Replicate: Run Model", "kling:generateImage": "Kling: Generate Image", "bria:editImage": "Bria: Edit Image", "flux:getTask": "Flux: Get Task", "replicate:getTask": "Replicate: Get Task", "kling:getTask": "Kling: Get Task", "bria:getTask": "Bria: Get Task", "midjourney:imagine": "Midjourney: Imagine", "midjourney:action": "Midjourney: Action", "midjourney:blend": "Midjourney: Blend", "midjourney:describe": "Midjourney: Describe", "midjourney:modal": "Midjourney: Vary Region", "midjourney:getTask": "Midjourney: Get Task"}[$parameter["resource"] === "image" ? $parameter["operation"] : $parameter["resource"] + ":" + $parameter["operation"]] }}',
+		description: 'Generate and edit images with CometAPI image models (gpt-image-1, dall-e-3, Seedream, Gemini, Midjourney, Flux, Kling, Bria…)',
 		defaults: { name: 'CometAPI' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -27,17 +32,27 @@ export class CometApi implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
+				// The main resource first, then the others in the order they came: the editor lists the
+				// actions by resource in this order, so its list starts with Generate an image.
+				// eslint-disable-next-line n8n-nodes-base/node-param-options-type-unsorted-items
 				options: [
-					// the main resource first: the editor lists the actions by resource in this order
 					{ name: 'Image', value: 'image', description: 'OpenAI-style images and chat endpoints: gpt-image-1, dall-e, Seedream, chat image models' },
 					{ name: 'Gemini', value: 'gemini', description: 'Gemini’s native API: image models with aspect ratio and 2K/4K size' },
 					{ name: 'Midjourney', value: 'midjourney', description: 'Midjourney tasks: Imagine, Upscale/Vary buttons, Blend, Describe, Vary Region' },
+					{ name: 'Flux', value: 'flux', description: 'Flux models on Black Forest Labs’ API shape: pro, ultra, Kontext, FLUX.2 (task API)' },
+					{ name: 'Replicate', value: 'replicate', description: 'Replicate-style predictions: any owner/name model with its input JSON (task API)' },
+					{ name: 'Kling', value: 'kling', description: 'Kling image generation: 1–9 images, with a reference image (task API)' },
+					{ name: 'Bria', value: 'bria', description: 'Bria image editing: erase, fill, expand, enhance, upscale, replace background (task API)' },
 				],
 				default: 'image',
 			},
 			...image.description,
 			...gemini.description,
 			...midjourney.description,
+			...flux.description,
+			...replicate.description,
+			...kling.description,
+			...bria.description,
 		],
 	};
 

@@ -3,7 +3,10 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import * as n8nLib from '../../scripts/lib/n8n';
+import { bria } from '../helpers/fake-bria';
 import type { FakeCometApi } from '../helpers/fake-cometapi';
+import { flux } from '../helpers/fake-flux';
+import { resultImage } from '../helpers/fake-tasks';
 import { parseMultipart } from '../helpers/fake-edits';
 import { fakeTasks, taskImage } from '../helpers/fake-midjourney';
 import { makeJpeg, makePng } from '../helpers/images';
@@ -199,6 +202,37 @@ const SPECS: Record<string, ExampleSpec> = {
 			expect(item.binary?.data).toMatchObject({ mimeType: 'image/jpeg', fileName: 'image_1.jpeg' });
 			expect(readdirSync(folder)).toEqual([`midjourney-${upscale.id}.jpeg`]);
 			expect(readFileSync(join(folder, `midjourney-${upscale.id}.jpeg`))).toEqual(taskImage(upscale).data);
+		},
+	},
+
+	'product-photo-bria-background-flux-restyle.json': {
+		prepare({ workflow, folder, api }) {
+			const productPhotoUrl = api.imageHost.publish('photos/cup.jpg', makeJpeg(24, 16, 21), 'image/jpeg');
+			setSettings(workflow, { productPhotoUrl, outputFolder: folder });
+		},
+		check(run, { api, folder, workflow }) {
+			const { backgroundPrompt, restylePrompt } = settingsOf(workflow);
+			const [edit] = bria.tasks.values();
+			const [restyle] = flux.tasks.values();
+			// each task submitted once and polled until it ended (default Poll Interval), below the host root
+			expect(api.requests.map((r) => `${r.method} ${r.path}${r.query?.id ? `?id=${r.query.id}` : ''}`)).toEqual([
+				'POST /bria/image/edit/replace_background',
+				`GET /bria/${edit.id}`,
+				`GET /bria/${edit.id}`,
+				'POST /flux/v1/flux-kontext-pro',
+				`GET /flux/v1/get_result?id=${restyle.id}`,
+				`GET /flux/v1/get_result?id=${restyle.id}`,
+			]);
+			// Bria got the downloaded photo as a data URI; Flux got Bria's result as bare base64
+			expect(api.requests[0].json).toEqual({ image: `data:image/jpeg;base64,${makeJpeg(24, 16, 21).toString('base64')}`, prompt: backgroundPrompt });
+			expect(api.requests[3].json).toEqual({ prompt: restylePrompt, aspect_ratio: '4:3', output_format: 'png', input_image: edit.images[0].toString('base64') });
+			expect(outputOf(run, 'Replace Background')[0].json).toMatchObject({ action: 'replace_background', taskId: edit.id, status: 'COMPLETED' });
+			const [item] = outputOf(run, 'Restyle');
+			expect(item.json).toMatchObject({ model: 'flux-kontext-pro', taskId: restyle.id, status: 'Ready', aspect_ratio: '4:3' });
+			expect(item.binary?.data).toMatchObject({ mimeType: 'image/png', fileName: 'image_1.png' });
+			const written = readdirSync(folder);
+			expect(written).toEqual([expect.stringMatching(/^product-\d+-1\.png$/)]);
+			expect(readFileSync(join(folder, written[0]))).toEqual(resultImage(0, 'png'));
 		},
 	},
 

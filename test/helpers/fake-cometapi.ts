@@ -17,6 +17,8 @@ export const API_KEY = `sk-test-${randomUUID().replace(/-/g, '')}`;
 export interface RecordedRequest {
 	method: string;
 	path: string;
+	/** The query string's parameters (e.g. Flux's get_result?id=). */
+	query?: Record<string, string>;
 	headers: IncomingHttpHeaders;
 	body: Buffer;
 	/** The parsed JSON body, when the request had one. */
@@ -409,6 +411,7 @@ export async function startFakeCometApi(): Promise<FakeCometApi> {
 			request = {
 				method: req.method ?? '',
 				path: url.pathname,
+				query: Object.fromEntries(url.searchParams),
 				headers: req.headers,
 				body,
 				receivedAt: Date.now(),

@@ -119,9 +119,15 @@ export function readMaxConcurrency(this: IExecuteFunctions): number {
 
 /**
  * Additional Body Fields (JSON): a JSON object whose keys are merged into the request body as they
- * are (model-specific fields such as watermark or guidance_scale).
+ * are (model-specific fields such as watermark or guidance_scale). Other JSON-object parameters
+ * (Replicate's Input) are read the same way under their own label.
  */
-export function parseAdditionalFields(node: INode, value: unknown, itemIndex: number): IDataObject {
+export function parseAdditionalFields(
+	node: INode,
+	value: unknown,
+	itemIndex: number,
+	label = ADDITIONAL_FIELDS_LABEL,
+): IDataObject {
 	if (value === undefined || value === null) return {};
 	let parsed: unknown = value;
 	if (typeof value === 'string') {
@@ -129,14 +135,14 @@ export function parseAdditionalFields(node: INode, value: unknown, itemIndex: nu
 		try {
 			parsed = JSON.parse(value);
 		} catch (error) {
-			throw new NodeOperationError(node, `${ADDITIONAL_FIELDS_LABEL} is not valid JSON`, {
+			throw new NodeOperationError(node, `${label} is not valid JSON`, {
 				itemIndex,
 				description: `${(error as Error).message}. Write a JSON object, e.g. {"watermark": false}.`,
 			});
 		}
 	}
 	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-		throw new NodeOperationError(node, `${ADDITIONAL_FIELDS_LABEL} must be a JSON object`, {
+		throw new NodeOperationError(node, `${label} must be a JSON object`, {
 			itemIndex,
 			description: 'Write an object with the fields to add, e.g. {"watermark": false}.',
 		});

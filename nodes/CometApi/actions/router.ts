@@ -1,9 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import * as bria from './bria';
+import * as flux from './flux';
 import * as gemini from './gemini';
 import * as image from './image';
+import * as kling from './kling';
 import * as midjourney from './midjourney';
+import * as replicate from './replicate';
 import { createRunContext, type OpenRun, type OperationExecute } from './run-context';
 
 /** Every resource of the node (see README, Development) with its operations, by parameter value. */
@@ -20,6 +24,10 @@ const resources: Record<string, Record<string, Operation>> = {
 	image: image.operations,
 	gemini: gemini.operations,
 	midjourney: midjourney.operations,
+	flux: flux.operations,
+	replicate: replicate.operations,
+	kling: kling.operations,
+	bria: bria.operations,
 };
 
 /** Keeps n8n's own errors as they are (with the item index); wraps anything else. */

@@ -219,3 +219,38 @@ export async function readInputBlob(
 		size: readImageSize(head),
 	};
 }
+
+/** An input image as base64 text, for APIs that take images inside a JSON body. */
+export interface InputBase64 {
+	property: string;
+	mimeType: string;
+	/** The bytes as base64, without a `data:` prefix. */
+	base64: string;
+	/** The same as a data URI (`data:image/png;base64,…`). */
+	dataUri: string;
+}
+
+/**
+ * Reads one input image (see readInputBlob) as base64 for a JSON body, refused before anything is
+ * sent when it is larger than `maxBytes` (an API's own limit, below the 50 MB every input has).
+ */
+export async function readInputBase64(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	property: string,
+	fieldLabel: string,
+	limit?: { maxBytes: number; api: string },
+): Promise<InputBase64> {
+	const image = await readInputBlob.call(this, itemIndex, property, fieldLabel);
+	if (limit && image.blob.size > limit.maxBytes) {
+		const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+		throw itemError(
+			this.getNode(),
+			itemIndex,
+			`the file in "${property}" (${fieldLabel}) is ${megabytes(image.blob.size)}, more than the ${megabytes(limit.maxBytes)} ${limit.api} takes`,
+			'Resize or compress the image first (e.g. with the Edit Image node).',
+		);
+	}
+	const base64 = Buffer.from(await image.blob.arrayBuffer()).toString('base64');
+	return { property, mimeType: image.mimeType, base64, dataUri: `data:${image.mimeType};base64,${base64}` };
+}

@@ -51,3 +51,24 @@ export async function searchChatImageModels(this: ILoadOptionsFunctions, filter?
 export async function searchGeminiImageModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	return await listModels(this, filter, (id) => GEMINI_IMAGE_MODELS.test(id) || GEMINI_MODELS.test(id), (id) => (GEMINI_IMAGE_MODELS.test(id) ? 0 : 1));
 }
+
+/** Flux models CometAPI's pages name (POST /flux/v1/{model}); the API has no list of them. */
+const FLUX_MODELS = [
+	'flux-2-flex',
+	'flux-2-max',
+	'flux-2-pro',
+	'flux-dev',
+	'flux-kontext-max',
+	'flux-kontext-pro',
+	'flux-pro',
+	'flux-pro-1.0-canny',
+	'flux-pro-1.0-depth',
+	'flux-pro-1.0-fill',
+	'flux-pro-1.1',
+	'flux-pro-1.1-ultra',
+];
+
+export async function searchFluxModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const needle = (filter ?? '').trim().toLowerCase();
+	return { results: FLUX_MODELS.filter((id) => id.includes(needle)).map((id) => ({ name: id, value: id })) };
+}

@@ -1,6 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { CometApi } from '../../../nodes/CometApi/CometApi.node';
+import '../../helpers/fake-bria';
+import '../../helpers/fake-flux';
+import '../../helpers/fake-kling';
+import '../../helpers/fake-replicate';
+import { books } from '../../helpers/fake-tasks';
 import { answerChat, dataUri, useFakeChatApi } from '../../helpers/fake-chat';
 import { API_KEY } from '../../helpers/fake-cometapi';
 import { parseMultipart } from '../../helpers/fake-edits';
@@ -18,12 +23,14 @@ const node = new CometApi();
 const fake = useFakeChatApi();
 const api = fake.api;
 
-function operationProperties(operation: string): INodeProperties[] {
-	return node.description.properties.filter((p) => p.displayOptions?.show?.operation?.includes(operation));
+function operationProperties(operation: string, resource?: string): INodeProperties[] {
+	return node.description.properties.filter(
+		(p) => p.displayOptions?.show?.operation?.includes(operation) && (!resource || p.displayOptions.show.resource?.includes(resource)),
+	);
 }
 
-function collectionOptions(operation: string): string[] {
-	const collection = operationProperties(operation).find((p) => p.name === 'options');
+function collectionOptions(operation: string, resource?: string): string[] {
+	const collection = operationProperties(operation, resource).find((p) => p.name === 'options');
 	return ((collection?.options ?? []) as INodeProperties[]).map((option) => option.name).sort();
 }
 
@@ -143,20 +150,138 @@ const MJ_DOWNLOAD_OPTIONS: Coverage = {
 const MJ_BODY_OPTIONS: Coverage = { additionalBodyFields: { value: '{"state": "run-7"}', field: 'state', sent: 'run-7' } };
 const MJ_SUBMIT_OPTIONS: Coverage = { ...MJ_RUN_OPTIONS, ...MJ_DOWNLOAD_OPTIONS, ...MJ_BODY_OPTIONS };
 
+/** The options every task operation has: how it waits, where its images go. */
+const TASK_OPTIONS: Coverage = {
+	binaryPropertyOutput: { value: 'picture' },
+	maxConcurrency: { value: 2 },
+	maxDownloadSize: { value: 5 },
+	maxRetries: { value: 0 },
+	maxWait: { value: 5 },
+	outputMode: { value: 'allInOne' },
+	pollInterval: { value: 0.05 },
+	rateLimitWait: { value: 60 },
+	retryTimeouts: { value: true },
+	timeout: { value: 120 },
+};
+
+const FLUX_OPTIONS: Coverage = {
+	...TASK_OPTIONS,
+	additionalBodyFields: { value: '{"prompt_upsampling": true}', field: 'prompt_upsampling', sent: true },
+	outputFormat: { value: 'png', field: 'output_format', sent: 'png' },
+	referenceImageKey: { value: 'input_image_2', field: 'input_image_2', sent: makePng(8, 8, 4).toString('base64') },
+	safetyTolerance: { value: 4, field: 'safety_tolerance', sent: 4 },
+	seed: { value: 7, field: 'seed', sent: 7 },
+};
+
+const KLING_OPTIONS: Coverage = {
+	...TASK_OPTIONS,
+	additionalBodyFields: { value: '{"callback_url": "https://example.com/kling"}', field: 'callback_url', sent: 'https://example.com/kling' },
+	imageFidelity: { value: 0.3, field: 'image_fidelity', sent: 0.3 },
+	n: { value: 2, field: 'n', sent: 2 },
+	negativePrompt: { value: 'blur', field: 'negative_prompt', sent: 'blur' },
+};
+
+const BRIA_OPTIONS: Coverage = {
+	...TASK_OPTIONS,
+	additionalBodyFields: { value: '{"seed": 5}', field: 'seed', sent: 5 },
+	numResults: { value: 2, field: 'num_results', sent: 2 },
+};
+
+/** The task operations: their parameters (besides Options) and what the fake must receive for them. */
+const TASK_OPERATIONS = [
+	{
+		resource: 'flux',
+		operation: 'generateImage',
+		coverage: FLUX_OPTIONS,
+		parameters: { modelId: model('flux-kontext-max', 'id'), prompt: 'restyle it', referenceImage: 'photo', sizeMode: 'aspectRatio', aspectRatio: '9:16' },
+		body: { prompt: 'restyle it', aspect_ratio: '9:16' },
+		images: 1,
+	},
+	{
+		resource: 'replicate',
+		operation: 'createPrediction',
+		coverage: TASK_OPTIONS,
+		parameters: { replicateModel: 'black-forest-labs/flux-schnell', input: '{"prompt": "a fox", "num_outputs": 2}', imageInputs: { images: [{ binaryField: 'photo', inputKey: 'image' }] } },
+		body: { input: { prompt: 'a fox', num_outputs: 2, image: `data:image/png;base64,${makePng(8, 8, 4).toString('base64')}` } },
+		images: 2,
+	},
+	{
+		resource: 'kling',
+		operation: 'generateImage',
+		coverage: KLING_OPTIONS,
+		parameters: { prompt: 'a fox', modelName: 'kling-v1-5', referenceImage: 'photo', aspectRatio: '9:16' },
+		body: { prompt: 'a fox', model_name: 'kling-v1-5', aspect_ratio: '9:16', image: makePng(8, 8, 4).toString('base64') },
+		images: 2,
+	},
+	{
+		resource: 'bria',
+		operation: 'editImage',
+		coverage: BRIA_OPTIONS,
+		parameters: { editAction: 'gen_fill', imageField: 'photo', maskField: 'mask', prompt: 'a vase' },
+		body: {
+			image: `data:image/png;base64,${makePng(8, 8, 4).toString('base64')}`,
+			mask: `data:image/png;base64,${makePng(8, 8, 5).toString('base64')}`,
+			prompt: 'a vase',
+		},
+		images: 2,
+	},
+];
+
 describe('Every option of every operation, set through the node, arrives in the request', () => {
-	it.each([
-		['generate', GENERATE_OPTIONS],
-		['edit', EDIT_OPTIONS],
-		['chat', CHAT_OPTIONS],
-		['generateImage', GEMINI_OPTIONS],
-		['imagine', MJ_SUBMIT_OPTIONS],
-		['action', MJ_SUBMIT_OPTIONS],
-		['blend', MJ_SUBMIT_OPTIONS],
-		['modal', MJ_SUBMIT_OPTIONS],
-		['describe', { ...MJ_RUN_OPTIONS, ...MJ_BODY_OPTIONS }],
-		['getTask', { ...MJ_RUN_OPTIONS, ...MJ_DOWNLOAD_OPTIONS }],
-	])('%s: the tests below cover every option of its Options collection', (operation, coverage) => {
-		expect(collectionOptions(operation)).toEqual(Object.keys(coverage).sort());
+	beforeEach(() => books.forEach((book) => book.reset()));
+
+	const tables: Array<[string, string, Coverage]> = [
+		['image', 'generate', GENERATE_OPTIONS],
+		['image', 'edit', EDIT_OPTIONS],
+		['image', 'chat', CHAT_OPTIONS],
+		['gemini', 'generateImage', GEMINI_OPTIONS],
+		...TASK_OPERATIONS.map(({ resource, operation, coverage }): [string, string, Coverage] => [resource, operation, coverage]),
+		...['flux', 'replicate', 'kling', 'bria'].map((resource): [string, string, Coverage] => [resource, 'getTask', TASK_OPTIONS]),
+		['midjourney', 'imagine', MJ_SUBMIT_OPTIONS],
+		['midjourney', 'action', MJ_SUBMIT_OPTIONS],
+		['midjourney', 'blend', MJ_SUBMIT_OPTIONS],
+		['midjourney', 'modal', MJ_SUBMIT_OPTIONS],
+		['midjourney', 'describe', { ...MJ_RUN_OPTIONS, ...MJ_BODY_OPTIONS }],
+		['midjourney', 'getTask', { ...MJ_RUN_OPTIONS, ...MJ_DOWNLOAD_OPTIONS }],
+	];
+	it.each(tables)('%s, %s: the tests below cover every option of its Options collection', (resource, operation, coverage) => {
+		expect(collectionOptions(operation, resource)).toEqual(Object.keys(coverage).sort());
+	});
+
+	it.each(TASK_OPERATIONS.map((entry) => [entry.resource, entry.operation, entry] as const))(
+		'%s, %s: every parameter and option in the submission, or doing its job',
+		async (resource, operation, { coverage, parameters, body, images }) => {
+			const { error, output } = await runCometApi({
+				parameters: { resource, operation, ...parameters, options: valuesOf(coverage) },
+				credentials: { apiKey: API_KEY, baseUrl: api.baseUrl },
+				input: [{ binary: { photo: { data: makePng(8, 8, 4), mimeType: 'image/png' }, mask: { data: makePng(8, 8, 5), mimeType: 'image/png' } } }],
+			});
+			expect(error).toBeUndefined();
+			expect(api.requests[0].json).toEqual({ ...body, ...fieldsOf(coverage) });
+			// outputMode, binaryPropertyOutput: every image in one item under "picture"
+			expect(output).toHaveLength(1);
+			expect(Object.keys(output[0].binary!)).toEqual(['picture', 'picture_1'].slice(0, images));
+			expect(output[0].json.taskId).toEqual(expect.any(String));
+		},
+	);
+
+	it.each(['flux', 'replicate', 'kling', 'bria'])('%s, Get Task: its options wait for the task and put its images where they say', async (resource) => {
+		const book = books.find((entry) => entry.provider.toLowerCase() === resource)!;
+		const { operation, parameters } = TASK_OPERATIONS.find((entry) => entry.resource === resource)!;
+		const submitted = await runCometApi({
+			parameters: { resource, operation, ...parameters, options: { maxWait: 0 } },
+			credentials: { apiKey: API_KEY, baseUrl: api.baseUrl },
+			input: [{ binary: { photo: { data: makePng(8, 8, 4), mimeType: 'image/png' }, mask: { data: makePng(8, 8, 5), mimeType: 'image/png' } } }],
+		});
+		const taskId = String(submitted.output[0].json.taskId);
+		expect(book.tasks.has(taskId)).toBe(true);
+		const { error, output } = await runCometApi({
+			parameters: { resource, operation: 'getTask', taskId, options: valuesOf(TASK_OPTIONS) },
+			credentials: { apiKey: API_KEY, baseUrl: api.baseUrl },
+		});
+		expect(error).toBeUndefined();
+		expect(output).toHaveLength(1);
+		expect(Object.keys(output[0].binary ?? {})[0]).toBe('picture');
 	});
 
 	it('Generate Image: with its API name and value', async () => {
@@ -331,7 +456,7 @@ describe('Every option of every operation, set through the node, arrives in the 
 	});
 
 	it('no input of any operation is hidden by the model name', () => {
-		for (const operation of ['generate', 'edit', 'chat', 'generateImage']) {
+		for (const operation of ['generate', 'edit', 'chat', 'generateImage', 'createPrediction', 'editImage', 'getTask']) {
 			const properties = operationProperties(operation);
 			const options = (properties.find((p) => p.name === 'options')?.options ?? []) as INodeProperties[];
 			for (const property of [...properties, ...options]) {

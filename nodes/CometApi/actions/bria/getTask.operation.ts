@@ -1,0 +1,9 @@
+import { getTaskOperation } from '../task-operation';
+import { briaApi } from './bria-api';
+
+/** Get Task (Bria): GET {host}/bria/{request_id} until the edit ends. */
+export const { description, execute, waitsForTasks } = getTaskOperation(
+	'bria',
+	briaApi,
+	'The request_id of an edit (taskId in this node’s output); Bria answers 404 once it has expired',
+);

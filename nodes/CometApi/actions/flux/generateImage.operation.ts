@@ -1,0 +1,181 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { readInputBase64 } from '../../helpers/binary-input';
+import { itemError } from '../../helpers/item-error';
+import {
+	additionalBodyFieldsOption,
+	BINARY_FIELDS_HINT,
+	commonOptions,
+	maxDownloadSizeOption,
+	modelProperty,
+	optionsCollection,
+	promptProperty,
+	taskWaitOptions,
+} from '../common.description';
+import { parseAdditionalFields, readModel, readOptions, readPrompt } from '../parameters';
+import type { RunContext } from '../run-context';
+import { runTask } from '../task-operation';
+import { fluxApi } from './flux-api';
+
+export const DEFAULT_FLUX_MODEL = 'flux-pro-1.1';
+const REFERENCE_LABEL = 'Reference Image Field';
+const ASPECT_RATIOS = ['1:1', '16:9', '21:9', '2:3', '3:2', '3:4', '4:3', '9:16', '9:21'];
+
+const properties: INodeProperties[] = [
+	modelProperty(DEFAULT_FLUX_MODEL, 'searchFluxModels'),
+	promptProperty(
+		'What to draw, or (with a reference image and a Kontext model) what to change in it',
+		'e.g. A ceramic mug on a linen cloth, soft morning light, product photo',
+		'Kontext models edit the reference image as the prompt says: "make it a watercolor", "put it on a beach"',
+	),
+	{
+		displayName: REFERENCE_LABEL,
+		name: 'referenceImage',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. data',
+		description:
+			'Binary field of the input item with an image for the model: the image to edit (Kontext, FLUX.2) or an image prompt (pro, ultra). Sent as base64 under the body key of the Send As option. Leave empty to draw from the prompt alone.',
+		hint: BINARY_FIELDS_HINT,
+	},
+	{
+		displayName: 'Size',
+		name: 'sizeMode',
+		type: 'options',
+		default: '',
+		options: [
+			{ name: 'Model Default (Not Sent)', value: '', description: 'The model picks (Kontext: the shape of the reference image)' },
+			{ name: 'Width and Height', value: 'dimensions', description: 'Pixels, multiples of 32 (flux-pro-1.1, flux-dev, FLUX.2)' },
+			{ name: 'Aspect Ratio', value: 'aspectRatio', description: 'A shape (flux-pro-1.1-ultra, Kontext)' },
+		],
+		description: 'How the image size is given; models take one or the other',
+	},
+	{
+		displayName: 'Width',
+		name: 'width',
+		type: 'number',
+		default: 1024,
+		typeOptions: { minValue: 64 },
+		displayOptions: { show: { sizeMode: ['dimensions'] } },
+		description: 'Width in pixels, a multiple of 32 (flux-pro-1.1: 256–1440)',
+	},
+	{
+		displayName: 'Height',
+		name: 'height',
+		type: 'number',
+		default: 768,
+		typeOptions: { minValue: 64 },
+		displayOptions: { show: { sizeMode: ['dimensions'] } },
+		description: 'Height in pixels, a multiple of 32 (flux-pro-1.1: 256–1440)',
+	},
+	{
+		displayName: 'Aspect Ratio',
+		name: 'aspectRatio',
+		type: 'options',
+		default: '16:9',
+		options: ASPECT_RATIOS.map((ratio) => ({ name: ratio, value: ratio })),
+		displayOptions: { show: { sizeMode: ['aspectRatio'] } },
+		description: 'Shape of the image (aspect_ratio); BFL takes 21:9 to 9:21',
+	},
+	optionsCollection([
+		...commonOptions,
+		maxDownloadSizeOption,
+		...taskWaitOptions,
+		additionalBodyFieldsOption,
+		{
+			displayName: 'Output Format',
+			name: 'outputFormat',
+			type: 'options',
+			default: 'jpeg',
+			options: [
+				{ name: 'JPEG', value: 'jpeg' },
+				{ name: 'PNG', value: 'png' },
+			],
+			description: 'File format of the image (output_format)',
+		},
+		{
+			displayName: 'Safety Tolerance',
+			name: 'safetyTolerance',
+			type: 'number',
+			default: 2,
+			typeOptions: { minValue: 0, maxValue: 6 },
+			description: 'How permissive moderation is, 0 (strict) to 6 (least strict) (safety_tolerance)',
+		},
+		{
+			displayName: 'Seed',
+			name: 'seed',
+			type: 'number',
+			default: 0,
+			description: 'A fixed seed gives the same image for the same request (seed)',
+		},
+		{
+			displayName: 'Send Reference Image As',
+			name: 'referenceImageKey',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. input_image',
+			description:
+				'The body key the reference image goes under. Empty: input_image for Kontext and FLUX.2 models, image_prompt for the others.',
+		},
+	]),
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['flux'], operation: ['generateImage'] } }, properties);
+
+/** Kontext and FLUX.2 edit the image they are given (input_image); the others take an image prompt. */
+export function referenceImageKey(model: string, configured: unknown): string {
+	const key = typeof configured === 'string' ? configured.trim() : '';
+	if (key) return key;
+	return /kontext|flux-2/i.test(model) ? 'input_image' : 'image_prompt';
+}
+
+function readSize(this: IExecuteFunctions, itemIndex: number): IDataObject {
+	const mode = this.getNodeParameter('sizeMode', itemIndex, '') as string;
+	if (mode === 'aspectRatio') {
+		const ratio = String(this.getNodeParameter('aspectRatio', itemIndex, '')).trim();
+		if (!/^\d+:\d+$/.test(ratio)) throw itemError(this.getNode(), itemIndex, `the Aspect Ratio "${ratio}" is not a ratio like 16:9`, 'Pick one from the list.');
+		return { aspect_ratio: ratio };
+	}
+	if (mode !== 'dimensions') return {};
+	const size: IDataObject = {};
+	for (const [name, label] of [['width', 'Width'], ['height', 'Height']]) {
+		const value = Number(this.getNodeParameter(name, itemIndex, 0));
+		if (!Number.isInteger(value) || value < 64 || value % 32 !== 0) {
+			throw itemError(this.getNode(), itemIndex, `the ${label} ${value} is not a multiple of 32 (at least 64)`, `Flux takes sizes in steps of 32, e.g. ${Math.max(64, Math.round(value / 32) * 32 || 1024)}.`);
+		}
+		size[name] = value;
+	}
+	return size;
+}
+
+/** Generate or Edit Image (Flux): POST {host}/flux/v1/{model}, then get_result until Ready; result.sample downloaded at once. */
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<INodeExecutionData[]> {
+	const model = readModel.call(this, itemIndex);
+	const prompt = readPrompt.call(this, itemIndex);
+	const options = readOptions.call(this, itemIndex);
+	const size = readSize.call(this, itemIndex);
+	const safety = options.safetyTolerance;
+	if (safety !== undefined && (!Number.isInteger(safety) || Number(safety) < 0 || Number(safety) > 6)) {
+		throw itemError(this.getNode(), itemIndex, `the Safety Tolerance ${String(safety)} is not a whole number from 0 to 6`, 'Use 0 (strict) to 6 (least strict).');
+	}
+	const additional = parseAdditionalFields(this.getNode(), options.additionalBodyFields, itemIndex);
+	const field = String(this.getNodeParameter('referenceImage', itemIndex, '') ?? '').trim();
+	const reference = field ? await readInputBase64.call(this, itemIndex, field, REFERENCE_LABEL) : undefined;
+	const key = referenceImageKey(model, options.referenceImageKey);
+	const body: IDataObject = {
+		prompt,
+		...size,
+		...(options.seed !== undefined ? { seed: Number(options.seed) } : {}),
+		...(options.outputFormat ? { output_format: options.outputFormat } : {}),
+		...(safety !== undefined ? { safety_tolerance: safety } : {}),
+		...(reference ? { [key]: reference.base64 } : {}),
+		...additional,
+	};
+	return await runTask.call(this, fluxApi, itemIndex, run, {
+		request: { method: 'POST', root: 'host', endpoint: `/flux/v1/${encodeURIComponent(model)}`, body },
+		options,
+		json: { model, prompt, ...size, ...(reference ? { referenceImage: field, referenceImageKey: key } : {}) },
+		requestedFormat: typeof options.outputFormat === 'string' ? options.outputFormat : undefined,
+	});
+}

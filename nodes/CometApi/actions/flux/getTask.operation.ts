@@ -1,0 +1,9 @@
+import { getTaskOperation } from '../task-operation';
+import { fluxApi } from './flux-api';
+
+/** Get Task (Flux): GET {host}/flux/v1/get_result?id= until the task ends; its image downloaded at once. */
+export const { description, execute, waitsForTasks } = getTaskOperation(
+	'flux',
+	fluxApi,
+	'Flux keeps finished results for minutes only: after that get_result answers Task not found',
+);

@@ -1,0 +1,143 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { readInputBase64 } from '../../helpers/binary-input';
+import { itemError } from '../../helpers/item-error';
+import {
+	additionalBodyFieldsOption,
+	BINARY_FIELDS_HINT,
+	commonOptions,
+	maxDownloadSizeOption,
+	optionsCollection,
+	promptProperty,
+	taskWaitOptions,
+} from '../common.description';
+import { parseAdditionalFields, readOptions, readPrompt } from '../parameters';
+import type { RunContext } from '../run-context';
+import { runTask } from '../task-operation';
+import { klingApi } from './kling-api';
+
+const REFERENCE_LABEL = 'Reference Image Field';
+const MAX_PROMPT = 500;
+const MAX_NEGATIVE_PROMPT = 200;
+const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+const ASPECT_RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4', '3:2', '2:3'];
+
+const properties: INodeProperties[] = [
+	promptProperty(
+		`What to draw, up to ${MAX_PROMPT} characters`,
+		'e.g. A paper lantern festival over a river at dusk',
+		'With a reference image, describe what to make of it',
+	),
+	{
+		displayName: 'Model Name',
+		name: 'modelName',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. kling-v2',
+		description: 'Kling’s model_name (kling-v1, kling-v1-5, kling-v2…). Empty: not sent, Kling’s default.',
+	},
+	{
+		displayName: REFERENCE_LABEL,
+		name: 'referenceImage',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. data',
+		description: 'Binary field of the input item with a reference image (JPEG or PNG, up to 10 MB, at least 300×300). Leave empty to draw from the prompt alone.',
+		hint: BINARY_FIELDS_HINT,
+	},
+	{
+		displayName: 'Aspect Ratio',
+		name: 'aspectRatio',
+		type: 'options',
+		default: '',
+		options: [{ name: 'Model Default (Not Sent)', value: '' }, ...ASPECT_RATIOS.map((ratio) => ({ name: ratio, value: ratio }))].sort((a, b) =>
+			a.name.localeCompare(b.name, 'en'),
+		),
+		description: 'Shape of the images (aspect_ratio)',
+	},
+	optionsCollection([
+		...commonOptions,
+		maxDownloadSizeOption,
+		...taskWaitOptions,
+		additionalBodyFieldsOption,
+		{
+			displayName: 'Image Fidelity',
+			name: 'imageFidelity',
+			type: 'number',
+			default: 0.5,
+			typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
+			description: 'How closely the images follow the reference image, 0 to 1 (image_fidelity)',
+		},
+		{
+			displayName: 'Negative Prompt',
+			name: 'negativePrompt',
+			type: 'string',
+			default: '',
+			description: `What the images should not show, up to ${MAX_NEGATIVE_PROMPT} characters (negative_prompt)`,
+		},
+		{
+			displayName: 'Number of Images',
+			name: 'n',
+			type: 'number',
+			default: 1,
+			typeOptions: { minValue: 1, maxValue: 9 },
+			description: 'How many images the task makes, 1 to 9 (n)',
+		},
+	]),
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['kling'], operation: ['generateImage'] } }, properties);
+
+function readBody(this: IExecuteFunctions, itemIndex: number, options: IDataObject): IDataObject {
+	const node = this.getNode();
+	const prompt = readPrompt.call(this, itemIndex);
+	if (prompt.length > MAX_PROMPT) throw itemError(node, itemIndex, `the Prompt has ${prompt.length} characters, more than the ${MAX_PROMPT} Kling takes`, 'Shorten it.');
+	const negative = typeof options.negativePrompt === 'string' ? options.negativePrompt : '';
+	if (negative.length > MAX_NEGATIVE_PROMPT) {
+		throw itemError(node, itemIndex, `the Negative Prompt has ${negative.length} characters, more than the ${MAX_NEGATIVE_PROMPT} Kling takes`, 'Shorten it.');
+	}
+	const n = options.n;
+	if (n !== undefined && (!Number.isInteger(n) || Number(n) < 1 || Number(n) > 9)) {
+		throw itemError(node, itemIndex, `the Number of Images ${String(n)} is not a whole number from 1 to 9`, 'Kling makes 1 to 9 images per task.');
+	}
+	const aspectRatio = String(this.getNodeParameter('aspectRatio', itemIndex, '') ?? '').trim();
+	if (aspectRatio && !ASPECT_RATIOS.includes(aspectRatio)) {
+		throw itemError(node, itemIndex, `the Aspect Ratio "${aspectRatio}" is not one Kling takes`, `Use one of ${ASPECT_RATIOS.join(', ')}.`);
+	}
+	const modelName = String(this.getNodeParameter('modelName', itemIndex, '') ?? '').trim();
+	return {
+		...(modelName ? { model_name: modelName } : {}),
+		prompt,
+		...(negative.trim() ? { negative_prompt: negative } : {}),
+		...(n !== undefined ? { n } : {}),
+		...(aspectRatio ? { aspect_ratio: aspectRatio } : {}),
+		...(options.imageFidelity !== undefined ? { image_fidelity: options.imageFidelity } : {}),
+	};
+}
+
+/** Generate Image (Kling): POST {host}/kling/v1/images/generations, then the task until succeed; every image downloaded. */
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<INodeExecutionData[]> {
+	const options = readOptions.call(this, itemIndex);
+	const body = readBody.call(this, itemIndex, options);
+	const additional = parseAdditionalFields(this.getNode(), options.additionalBodyFields, itemIndex);
+	const field = String(this.getNodeParameter('referenceImage', itemIndex, '') ?? '').trim();
+	// Kling takes the image as bare base64, without a data: prefix.
+	const reference = field
+		? await readInputBase64.call(this, itemIndex, field, REFERENCE_LABEL, { maxBytes: MAX_IMAGE_BYTES, api: 'Kling' })
+		: undefined;
+	return await runTask.call(this, klingApi, itemIndex, run, {
+		request: {
+			method: 'POST',
+			root: 'host',
+			endpoint: '/kling/v1/images/generations',
+			body: { ...body, ...(reference ? { image: reference.base64 } : {}), ...additional },
+		},
+		options,
+		json: {
+			...(body.model_name ? { model: body.model_name } : {}),
+			prompt: body.prompt,
+			...(reference ? { referenceImage: field } : {}),
+		},
+	});
+}

@@ -1,0 +1,9 @@
+import { getTaskOperation } from '../task-operation';
+import { klingApi } from './kling-api';
+
+/** Get Task (Kling): GET {host}/kling/v1/images/generations/{task_id} until the task ends. */
+export const { description, execute, waitsForTasks } = getTaskOperation(
+	'kling',
+	klingApi,
+	'The task_id of an image generation task (taskId in this node’s output)',
+);

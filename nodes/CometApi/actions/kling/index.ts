@@ -1,0 +1,34 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import * as generateImage from './generateImage.operation';
+import * as getTask from './getTask.operation';
+
+/** The operations of resource "kling" (Kling images), by the value of the Operation parameter. */
+export const operations = { generateImage: { ...generateImage, waitsForTasks: true }, getTask };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['kling'] } },
+		options: [
+			{
+				name: 'Generate Image',
+				value: 'generateImage',
+				action: 'Generate images',
+				description: 'Draw 1–9 images with a Kling model from a prompt and an optional reference image; waits for the task',
+			},
+			{
+				name: 'Get Task',
+				value: 'getTask',
+				action: 'Get a task',
+				description: 'Fetch a task by its ID (one past Max Wait, or submitted elsewhere), wait for it to end and output its images',
+			},
+		],
+		default: 'generateImage',
+	},
+	...generateImage.description,
+	...getTask.description,
+];

@@ -1,0 +1,165 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { itemError, quoteText } from '../helpers/item-error';
+import { hasApiError, replyError } from '../helpers/reply-error';
+import { taskOutputItems } from '../helpers/task-output';
+import {
+	apiError,
+	submitTask,
+	waitForTask,
+	withTask,
+	type ApiRequest,
+	type TaskApi,
+	type TaskOutcome,
+	type TaskState,
+} from '../transport';
+import { commonOptions, maxDownloadSizeOption, optionsCollection, taskWaitOptions } from './common.description';
+import { readMaxDownloadBytes, readOptions, readOutputSettings, readRequestSettings, readTaskWait } from './parameters';
+import type { RunContext } from './run-context';
+
+/*
+ * What every task API's operations share (Flux, Replicate-style, Kling, Bria): submit, wait, output
+ * the images; and Get Task, which resumes a task by its ID. Each family only says how its replies
+ * read (its TaskFamily, in actions/<resource>/<family>-api.ts).
+ */
+
+/** A provider family's task API, with where its finished tasks keep their images. */
+export interface TaskFamily extends TaskApi {
+	/** The result images' URLs (or data URIs) in a finished task's reply. */
+	imageUrls(reply: IDataObject): string[];
+	/**
+	 * The task's state when the submission's reply already holds it (Bria may answer a finished
+	 * edit at once); undefined when it has to be polled.
+	 */
+	submissionState?(reply: IDataObject): TaskState | undefined;
+}
+
+/**
+ * The task ID a submission's reply holds (a string or a number, `found`); without one the reply is a
+ * refusal: CometAPI's error when it holds one, else an error showing the reply.
+ */
+export function submittedTaskId(
+	context: IExecuteFunctions,
+	provider: string,
+	reply: IDataObject,
+	found: unknown,
+	itemIndex: number,
+): string {
+	if ((typeof found === 'string' && found.trim() !== '') || typeof found === 'number') return String(found).trim();
+	if (hasApiError(reply)) throw replyError(context.getNode(), reply, itemIndex);
+	throw apiError(
+		context.getNode(),
+		{ message: `${provider} did not return a task ID: ${quoteText(JSON.stringify(reply), 200)}`, code: 'no_task_id' },
+		itemIndex,
+		'The submission may still have created a task: check your tasks at CometAPI before you run the item again.',
+	);
+}
+
+/** The error of a task that ended without a result (as the engine words it). */
+function taskFailed(context: IExecuteFunctions, family: TaskFamily, outcome: TaskOutcome, itemIndex: number) {
+	const reason = outcome.state.reason?.trim() || `the task ended with status ${outcome.state.status}`;
+	const error = apiError(context.getNode(), { message: `${family.provider} task failed: ${reason}`, code: outcome.state.status }, itemIndex);
+	return withTask(error, outcome.taskId, outcome.state);
+}
+
+/** How the item's task is waited for and its images stored, read before anything is sent. */
+function readTaskSettings(this: IExecuteFunctions, itemIndex: number, options: IDataObject, requestedFormat?: string) {
+	const request = readRequestSettings(options);
+	return {
+		request,
+		wait: readTaskWait(options),
+		output: readOutputSettings.call(this, options, itemIndex, requestedFormat),
+		maxBytes: readMaxDownloadBytes(options),
+	};
+}
+
+async function outputOf(
+	this: IExecuteFunctions,
+	family: TaskFamily,
+	outcome: TaskOutcome,
+	settings: ReturnType<typeof readTaskSettings>,
+	json: IDataObject,
+	itemIndex: number,
+	run: RunContext,
+): Promise<INodeExecutionData[]> {
+	return await taskOutputItems.call(this, outcome, {
+		json,
+		imageUrls: outcome.state.phase === 'done' ? family.imageUrls(outcome.reply) : [],
+		output: settings.output,
+		provider: family.provider,
+		download: {
+			timeoutSeconds: settings.request.timeoutSeconds,
+			maxRetries: settings.request.maxRetries,
+			maxBytes: settings.maxBytes,
+			itemIndex,
+			signal: run.signal,
+		},
+	});
+}
+
+/**
+ * Submits the item's task once, waits for it (Max Wait, Poll Interval) and outputs its images with
+ * `json`. `request` is the submission, checked by the caller before this is called.
+ */
+export async function runTask(
+	this: IExecuteFunctions,
+	family: TaskFamily,
+	itemIndex: number,
+	run: RunContext,
+	submission: { request: ApiRequest; options: IDataObject; json: IDataObject; requestedFormat?: string },
+): Promise<INodeExecutionData[]> {
+	const settings = readTaskSettings.call(this, itemIndex, submission.options, submission.requestedFormat);
+	const submittedAt = Date.now();
+	const { taskId, reply } = await submitTask.call(this, family, { ...submission.request, ...settings.request }, run, itemIndex);
+	const early = family.submissionState?.(reply);
+	const outcome: TaskOutcome =
+		early && early.phase !== 'pending'
+			? { taskId, reply, state: early }
+			: await waitForTask.call(this, family, taskId, { wait: settings.wait, poll: settings.request, run, itemIndex, submittedAt });
+	if (outcome.state.phase === 'failed') throw taskFailed(this, family, outcome, itemIndex);
+	return await outputOf.call(this, family, outcome, settings, submission.json, itemIndex, run);
+}
+
+/** The panel and execute of a family's Get Task operation (resource `resource`, operation `getTask`). */
+export function getTaskOperation(resource: string, family: TaskFamily, taskIdHint: string) {
+	const properties: INodeProperties[] = [
+		{
+			displayName: 'Task ID',
+			name: 'taskId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. {{ $json.taskId }}',
+			description: `The ID of a ${family.provider} task, as an earlier run output it (taskId, also in its error items)`,
+			hint: taskIdHint,
+		},
+		optionsCollection([
+			...commonOptions,
+			maxDownloadSizeOption,
+			...taskWaitOptions.map((option) =>
+				option.name === 'maxWait'
+					? { ...option, description: `${option.description} 0: read the task once and output its state, with its images when it has ended.` }
+					: option,
+			),
+		]),
+	];
+
+	async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<INodeExecutionData[]> {
+		const taskId = String(this.getNodeParameter('taskId', itemIndex, '') ?? '').trim();
+		if (!taskId) {
+			throw itemError(this.getNode(), itemIndex, 'the Task ID is empty', `Enter the ID of a ${family.provider} task, e.g. {{ $json.taskId }}.`);
+		}
+		const options = readOptions.call(this, itemIndex);
+		const settings = readTaskSettings.call(this, itemIndex, options);
+		// A failed task is an error from waitForTask; a pending one (Max Wait 0) is output as it stands.
+		const outcome = await waitForTask.call(this, family, taskId, { wait: settings.wait, poll: settings.request, run, itemIndex });
+		return await outputOf.call(this, family, outcome, settings, {}, itemIndex, run);
+	}
+
+	return {
+		description: updateDisplayOptions({ show: { resource: [resource], operation: ['getTask'] } }, properties),
+		execute,
+		waitsForTasks: true,
+	};
+}

@@ -1,0 +1,73 @@
+import { BadRequest, errorReply, registerRoutePattern, type FakeReply } from './fake-cometapi';
+import { books, imageIn, jsonBody, TaskBook, type FakeTask } from './fake-tasks';
+
+/*
+ * Bria image editing on the fake CometAPI: POST /bria/image/edit/{action} checks the body as Bria
+ * does (image and mask as data URIs ≤ 12 MB; mask required for erase, gen_fill and expand; prompt
+ * required for gen_fill and replace_background; num_results ≥ 1) and answers with the request_id,
+ * in the shape `bria.createShape` says (CometAPI does not document it); GET /bria/{request_id} moves
+ * the request IN_PROGRESS → COMPLETED (result.image_url, or result.image_urls for several) or ERROR
+ * (an error object, HTTP 200) or UNKNOWN; an unknown or expired ID is a 404 NOT_FOUND.
+ */
+
+/** Where the create reply puts the request_id; "completed": the finished edit in the create reply. */
+export type BriaCreateShape = 'topLevel' | 'inResult' | 'inData' | 'completed';
+
+class BriaBook extends TaskBook {
+	createShape: BriaCreateShape = 'topLevel';
+
+	reset(): void {
+		super.reset();
+		this.createShape = 'topLevel';
+	}
+}
+
+export const bria = new BriaBook(
+	'Bria',
+	{ running: ['IN_PROGRESS'], done: 'COMPLETED', failed: ['ERROR', 'UNKNOWN'] },
+	{ statuses: ['IN_PROGRESS', 'COMPLETED'] },
+);
+books.push(bria);
+
+export const BRIA_ACTIONS = ['erase', 'gen_fill', 'expand', 'enhance', 'increase_resolution', 'replace_background'];
+const MASKED = ['erase', 'gen_fill', 'expand'];
+const PROMPTED = ['gen_fill', 'replace_background'];
+const FIELDS = new Set(['image', 'mask', 'prompt', 'num_results', 'sync', 'seed', 'negative_prompt', 'visual_input_content_moderation', 'visual_output_content_moderation']);
+
+
+function result(task: FakeTask) {
+	return task.urls.length === 1 ? { image_url: task.urls[0], seed: 746992730 } : { image_urls: task.urls, seed: 746992730 };
+}
+
+const refuse = (message: string, field: string) => new BadRequest(errorReply(422, message, 'invalid_request', field));
+
+registerRoutePattern('POST', /^\/bria\/image\/edit\/[^/]+$/, (request, context): FakeReply => {
+	const action = request.path.split('/').pop()!;
+	if (!BRIA_ACTIONS.includes(action)) return errorReply(404, `Unknown edit action ${action}`, 'not_found');
+	const body = jsonBody(request);
+	for (const key of Object.keys(body)) if (!FIELDS.has(key)) throw refuse(`Unknown parameter: ${key}`, key);
+	imageIn(body.image, 'image', 'dataUri', 12 * 1024 * 1024);
+	if (body.mask !== undefined) imageIn(body.mask, 'mask', 'dataUri', 12 * 1024 * 1024);
+	else if (MASKED.includes(action)) throw refuse(`mask is required for ${action}`, 'mask');
+	if (PROMPTED.includes(action) && (typeof body.prompt !== 'string' || body.prompt.trim() === '')) throw refuse(`prompt is required for ${action}`, 'prompt');
+	if (body.num_results !== undefined && (!Number.isInteger(body.num_results) || Number(body.num_results) < 1)) throw refuse('num_results must be a positive integer', 'num_results');
+	const task = bria.create(request, { ...body, action }, Number(body.num_results ?? 1));
+	const id = task.id;
+	if (bria.createShape === 'completed') {
+		bria.finish(task, context);
+		return { json: { status: 'COMPLETED', request_id: id, result: result(task) } };
+	}
+	if (bria.createShape === 'inResult') return { status: 202, json: { result: { request_id: id } } };
+	if (bria.createShape === 'inData') return { status: 202, json: { data: { request_id: id, status: 'IN_PROGRESS' } } };
+	return { status: 202, json: { request_id: id, status_url: `https://engine.prod.bria-api.com/v2/status/${id}` } };
+});
+
+registerRoutePattern('GET', /^\/bria\/(?!image\/)[^/]+$/, (request, context): FakeReply => {
+	const id = decodeURIComponent(request.path.split('/').pop()!);
+	const polled = bria.poll(id, context);
+	if (!polled) return { status: 404, json: { error: { code: 404, message: 'NOT_FOUND', details: `Request ${id} not found` } } };
+	const { task, status, phase } = polled;
+	if (phase === 'done') return { json: { status, request_id: id, result: result(task) } };
+	if (status === 'ERROR') return { json: { status, request_id: id, error: { code: 500, message: task.plan.reason ?? 'Processing failed', details: 'The image could not be edited' } } };
+	return { json: { status, request_id: id } };
+});
