@@ -115,9 +115,10 @@ export function agentToolSuite(version: string) {
 		}, 300000);
 
 		afterAll(async () => {
+			// n8n first: its server keeps connections to the fake APIs open
+			await n8n?.cleanUp();
 			await api?.close();
 			await llm?.close();
-			await n8n?.cleanUp();
 		});
 
 		beforeEach(() => {
