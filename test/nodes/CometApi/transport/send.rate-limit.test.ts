@@ -84,7 +84,7 @@ describe('stream: a streamed reply holds its limiter slot until its body is read
 		expectEveryItemInOrder(api, run, 20, 'Chat, stream on, 20 items, 50 ms + 1 s of stream');
 		// The limiter counts a request in flight until its stream ends, so it learns the API's limit:
 		// after the first burst's 17 refusals only probes are refused. A slot given back when the headers
-		// came would send ever more requests into 429s.
-		expect(api.statusCounts()[429]).toBeLessThan(17 + 10);
+		// came would send ever more requests into 429s (58 here; 21–31 with the slot held, by machine load).
+		expect(api.statusCounts()[429]).toBeLessThan(17 + 20);
 	}, 60_000);
 });
