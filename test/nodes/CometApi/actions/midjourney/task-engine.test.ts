@@ -142,16 +142,16 @@ describe('Cancel and overlap', () => {
 		expect(polls()).toBe(after);
 	});
 
-	it('20 items wait at once (each task ends only once all 20 were submitted) while at most 8 requests are in flight', async () => {
+	it.each([20, 100])('%i items wait at once (each task ends only once all were submitted) while at most 8 requests are in flight', async (count) => {
 		const allSubmitted = gate();
 		let submitted = 0;
 		mj.plan(() => {
-			if (++submitted === 20) allSubmitted.open();
+			if (++submitted === count) allSubmitted.open();
 			return { gate: allSubmitted.promise, durationMs: 100 };
 		});
-		const input = Array.from({ length: 20 }, (_, index) => ({ json: { prompt: `lighthouse ${index}` } }));
+		const input = Array.from({ length: count }, (_, index) => ({ json: { prompt: `lighthouse ${index}` } }));
 		const { error, output } = await mj.run(
-			{ operation: 'imagine', prompt: '={{ $json.prompt }}', options: { maxWait: 0.1, pollInterval: 0.05 } },
+			{ operation: 'imagine', prompt: '={{ $json.prompt }}', options: { maxWait: 1, pollInterval: count > 20 ? 0.2 : 0.05 } },
 			{ input },
 		);
 		expect(error).toBeUndefined();
