@@ -100,7 +100,26 @@ const ACTIONS: Action[] = [
 			['Vary a region of an image', 'Vary Region / Modal', 'Vary Region'],
 		] as const
 	).map(([label, operation, subtitle]) => ({ group: 'Midjourney Actions', label, resource: 'Midjourney', operation, subtitle: `Midjourney: ${subtitle}` })),
+	// the task APIs after it, one group each, their operations in the order of their names
+	...(
+		[
+			['Flux', 'Generate or edit an image', 'Generate or Edit Image'],
+			['Flux', 'Get a task', 'Get Task'],
+			['Replicate', 'Get a task', 'Get Task'],
+			['Replicate', 'Run a model', 'Run Model'],
+			['Kling', 'Generate images', 'Generate Image'],
+			['Kling', 'Get a task', 'Get Task'],
+			['Bria', 'Edit an image', 'Edit Image'],
+			['Bria', 'Get a task', 'Get Task'],
+		] as const
+	).map(([resource, label, operation]) => ({ group: `${resource} Actions`, label, resource, operation, subtitle: `${resource}: ${operation}` })),
 ];
+
+/** The node's name on the canvas: its label, numbered from 1 when the label is already taken (n8n's rule). */
+function nodeName(action: Action): string {
+	const index = ACTIONS.filter((a) => a.label === action.label).indexOf(action);
+	return index === 0 ? action.label : `${action.label}${index}`;
+}
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const exactly = (text: string) => new RegExp(`^${escapeRegExp(text)}$`);
@@ -406,10 +425,12 @@ export function editorSuite(version: string) {
 				expect(await creator().innerText()).toMatch(new RegExp(listing, 'i'));
 				// ── end of panel change ──
 				if (action === ACTIONS[0]) await shots.take(page, 'actions');
-				await actionItems().filter({ hasText: exactly(action.label) }).click();
+				// a label may recur in several groups (Get a task): the action is the one at its place
+				const sameLabel = ACTIONS.filter((a) => a.label === action.label);
+				await actionItems().filter({ hasText: exactly(action.label) }).nth(sameLabel.indexOf(action)).click();
 
 				await visible(ndv());
-				await visible(ndv().getByTestId('node-title-container').getByText(action.label, { exact: true }).filter({ visible: true }));
+				await visible(ndv().getByTestId('node-title-container').getByText(nodeName(action), { exact: true }).filter({ visible: true }));
 				expect(await ndv().getByTestId('parameter-input-resource').locator('input').inputValue()).toBe(action.resource);
 				expect(await ndv().getByTestId('parameter-input-operation').locator('input').inputValue()).toBe(action.operation);
 				// the only credential is picked on its own
@@ -417,7 +438,7 @@ export function editorSuite(version: string) {
 					() => ndv().getByTestId('node-credentials-select').locator('input').inputValue(),
 					(name) => expect(name).toBe('CometAPI account'),
 				);
-				const name = action.operation.toLowerCase().replace(/[^a-z]+/g, '-').replace(/-$/, '');
+				const name = `${action.resource === 'Image' ? '' : `${action.resource.toLowerCase()}-`}${action.operation.toLowerCase().replace(/[^a-z]+/g, '-').replace(/-$/, '')}`;
 				if (!action.model) {
 					await shots.take(page, `panel-${name}`);
 					await closeNdv();
@@ -466,7 +487,7 @@ export function editorSuite(version: string) {
 			// n8n's own "Tidy up" lays the nodes out side by side, for the picture
 			await page.getByTestId('tidy-up-button').click();
 			await page.getByTestId('zoom-to-fit').click();
-			for (const action of ACTIONS) await visible(canvasNode(action.label).getByText(action.subtitle, { exact: true }));
+			for (const action of ACTIONS) await visible(canvasNode(nodeName(action)).getByText(action.subtitle, { exact: true }));
 			await shots.take(page, 'canvas-all-actions');
 		});
 

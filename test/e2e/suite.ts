@@ -105,7 +105,7 @@ export function e2eSuite(version: string) {
 				expect(operation?.options?.map((o) => o.value).sort()).toEqual(['__CUSTOM_API_CALL__', 'chat', 'edit', 'generate']);
 				const properties = node?.properties as Array<{ name: string; default?: unknown; options?: Array<{ value: string }> }>;
 				const resource = properties.find((p) => p.name === 'resource');
-				expect([resource?.default, resource?.options?.map((o) => o.value).sort()]).toEqual(['image', ['__CUSTOM_API_CALL__', 'gemini', 'image']]);
+				expect([resource?.default, resource?.options?.map((o) => o.value).sort()]).toEqual(['image', ['__CUSTOM_API_CALL__', 'bria', 'flux', 'gemini', 'image', 'kling', 'midjourney', 'replicate']]);
 				expect(properties.filter((p) => p.name === 'operation').flatMap((p) => p.options?.map((o) => o.value))).toContain('generateImage');
 				expect(credential).toMatchObject({ displayName: 'CometAPI API' });
 
