@@ -32,17 +32,15 @@ export class CometApi implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				// The main resource first, then the others in the order they came: the editor lists the
-				// actions by resource in this order, so its list starts with Generate an image.
-				// eslint-disable-next-line n8n-nodes-base/node-param-options-type-unsorted-items
+				// alphabetical, as n8n's scanner requires of a list this long; Image stays the default
 				options: [
-					{ name: 'Image', value: 'image', description: 'OpenAI-style images and chat endpoints: gpt-image-1, dall-e, Seedream, chat image models' },
-					{ name: 'Gemini', value: 'gemini', description: 'Gemini’s native API: image models with aspect ratio and 2K/4K size' },
-					{ name: 'Midjourney', value: 'midjourney', description: 'Midjourney tasks: Imagine, Upscale/Vary buttons, Blend, Describe, Vary Region' },
-					{ name: 'Flux', value: 'flux', description: 'Flux models on Black Forest Labs’ API shape: pro, ultra, Kontext, FLUX.2 (task API)' },
-					{ name: 'Replicate', value: 'replicate', description: 'Replicate-style predictions: any owner/name model with its input JSON (task API)' },
-					{ name: 'Kling', value: 'kling', description: 'Kling image generation: 1–9 images, with a reference image (task API)' },
 					{ name: 'Bria', value: 'bria', description: 'Bria image editing: erase, fill, expand, enhance, upscale, replace background (task API)' },
+					{ name: 'Flux', value: 'flux', description: 'Flux models on Black Forest Labs’ API shape: pro, ultra, Kontext, FLUX.2 (task API)' },
+					{ name: 'Gemini', value: 'gemini', description: 'Gemini’s native API: image models with aspect ratio and 2K/4K size' },
+					{ name: 'Image', value: 'image', description: 'OpenAI-style images and chat endpoints: gpt-image-1, dall-e, Seedream, chat image models' },
+					{ name: 'Kling', value: 'kling', description: 'Kling image generation: 1–9 images, with a reference image (task API)' },
+					{ name: 'Midjourney', value: 'midjourney', description: 'Midjourney tasks: Imagine, Upscale/Vary buttons, Blend, Describe, Vary Region' },
+					{ name: 'Replicate', value: 'replicate', description: 'Replicate-style predictions: any owner/name model with its input JSON (task API)' },
 				],
 				default: 'image',
 			},

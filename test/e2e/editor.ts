@@ -44,7 +44,32 @@ interface Action {
 
 /** The actions as the node panel lists them: one group per resource, in order. */
 const ACTIONS: Action[] = [
-	// resource Image first (the node lists it first); the chat action's label from the panel change
+	// resource Bria (resources in alphabetical order; operations in the order of their names)
+	...(
+		[
+			['Bria', 'Edit an image', 'Edit Image'],
+			['Bria', 'Get a task', 'Get Task'],
+		] as const
+	).map(([resource, label, operation]) => ({ group: `${resource} Actions`, label, resource, operation, subtitle: `${resource}: ${operation}` })),
+	// resource Flux
+	...(
+		[
+			['Flux', 'Generate or edit an image', 'Generate or Edit Image'],
+			['Flux', 'Get a task', 'Get Task'],
+		] as const
+	).map(([resource, label, operation]) => ({ group: `${resource} Actions`, label, resource, operation, subtitle: `${resource}: ${operation}` })),
+	// resource Gemini
+	{
+		group: 'Gemini Actions',
+		label: 'Generate or edit an image',
+		resource: 'Gemini',
+		operation: 'Generate or Edit Image',
+		subtitle: 'Gemini: Generate or Edit Image',
+		model: 'gemini-3.1-flash-image-preview',
+		listed: ['gemini-2.5-flash-image'],
+		unlisted: [...NOT_IMAGE_MODELS, 'gpt-image-1', 'gpt-4o-image', 'dall-e-3'],
+	},
+	// resource Image; the chat action's label from the panel change
 	{
 		group: 'Image Actions',
 		label: 'Generate an image',
@@ -78,17 +103,13 @@ const ACTIONS: Action[] = [
 		unlisted: NOT_IMAGE_MODELS,
 		search: { term: 'gemini', found: 'gemini-2.5-flash-image' },
 	},
-	// resource Gemini
-	{
-		group: 'Gemini Actions',
-		label: 'Generate or edit an image',
-		resource: 'Gemini',
-		operation: 'Generate or Edit Image',
-		subtitle: 'Gemini: Generate or Edit Image',
-		model: 'gemini-3.1-flash-image-preview',
-		listed: ['gemini-2.5-flash-image'],
-		unlisted: [...NOT_IMAGE_MODELS, 'gpt-image-1', 'gpt-4o-image', 'dall-e-3'],
-	},
+	// resource Kling
+	...(
+		[
+			['Kling', 'Generate images', 'Generate Image'],
+			['Kling', 'Get a task', 'Get Task'],
+		] as const
+	).map(([resource, label, operation]) => ({ group: `${resource} Actions`, label, resource, operation, subtitle: `${resource}: ${operation}` })),
 	// resource Midjourney: its operations in the order of their names (no model picker)
 	...(
 		[
@@ -100,17 +121,11 @@ const ACTIONS: Action[] = [
 			['Vary a region of an image', 'Vary Region / Modal', 'Vary Region'],
 		] as const
 	).map(([label, operation, subtitle]) => ({ group: 'Midjourney Actions', label, resource: 'Midjourney', operation, subtitle: `Midjourney: ${subtitle}` })),
-	// the task APIs after it, one group each, their operations in the order of their names
+	// resource Replicate
 	...(
 		[
-			['Flux', 'Generate or edit an image', 'Generate or Edit Image'],
-			['Flux', 'Get a task', 'Get Task'],
 			['Replicate', 'Get a task', 'Get Task'],
 			['Replicate', 'Run a model', 'Run Model'],
-			['Kling', 'Generate images', 'Generate Image'],
-			['Kling', 'Get a task', 'Get Task'],
-			['Bria', 'Edit an image', 'Edit Image'],
-			['Bria', 'Get a task', 'Get Task'],
 		] as const
 	).map(([resource, label, operation]) => ({ group: `${resource} Actions`, label, resource, operation, subtitle: `${resource}: ${operation}` })),
 ];
