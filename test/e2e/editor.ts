@@ -435,9 +435,17 @@ export function editorSuite(version: string) {
 				await creatorItem('CometAPI').click();
 				await visible(creator().getByText(`Actions (${ACTIONS.length})`));
 				// ── panel change (commit b5cc819): main action first, the chat action's new label ──
-				expect(await labels(actionItems())).toEqual(ACTIONS.map((a) => a.label));
+				// the editor renders a list of more than 20 entries (headings count) a few per tick,
+				// so a busy browser may show it half-drawn: read it until it is complete
+				await eventually(
+					() => labels(actionItems()),
+					(names) => expect(names).toEqual(ACTIONS.map((a) => a.label)),
+				);
 				// (headings are upper-cased by CSS, which innerText follows)
-				expect(await creator().innerText()).toMatch(new RegExp(listing, 'i'));
+				await eventually(
+					() => creator().innerText(),
+					(text) => expect(text).toMatch(new RegExp(listing, 'i')),
+				);
 				// ── end of panel change ──
 				if (action === ACTIONS[0]) await shots.take(page, 'actions');
 				// a label may recur in several groups (Get a task): the action is the one at its place
