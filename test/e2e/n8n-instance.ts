@@ -1,7 +1,7 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error -- test-only code: it runs the real n8n CLI as a child process */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,6 +98,7 @@ export class N8nInstance {
 	/** The only folder the file nodes may touch (N8N_RESTRICT_FILE_ACCESS_TO). */
 	readonly filesDir: string;
 	private brokerPort = 0;
+	private cliRuns = 0;
 	private readonly owner = { email: 'owner@example.com', password: `Owner-${randomUUID()}-1`, created: false };
 	/** The `n8n start` running now, and the settings (key) it was started with. */
 	private server?: { key: string; session: ServerSession; stop(): Promise<void> };
@@ -131,16 +132,23 @@ export class N8nInstance {
 		});
 	}
 
-	/** Runs `n8n <args>`; never rejects on a non-zero exit code. */
+	/**
+	 * Runs `n8n <args>`; never rejects on a non-zero exit code. Its standard output goes to a file:
+	 * n8n ends with process.exit(), which drops what is still queued for a pipe (tens of MB of run
+	 * data come out cut short), while a write to a file is done before the call returns.
+	 */
 	cli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-		return new Promise((resolve, reject) => {
-			const child = spawn(this.n8n.nodeBin, [this.n8n.bin, ...args], { env: this.env(env), stdio: ['ignore', 'pipe', 'pipe'] });
-			let stdout = '';
+		const outFile = join(this.workDir, `stdout-${process.pid}-${++this.cliRuns}.txt`);
+		const out = openSync(outFile, 'w');
+		return new Promise<CliRun>((resolve, reject) => {
+			const child = spawn(this.n8n.nodeBin, [this.n8n.bin, ...args], { env: this.env(env), stdio: ['ignore', out, 'pipe'] });
 			let stderr = '';
-			child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-			child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+			child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 			child.on('error', reject);
-			child.on('close', (exitCode, signal) => resolve({ exitCode, signal, stdout, stderr }));
+			child.on('close', (exitCode, signal) => resolve({ exitCode, signal, stdout: readFileSync(outFile, 'utf8'), stderr }));
+		}).finally(() => {
+			closeSync(out);
+			rmSync(outFile, { force: true });
 		});
 	}
 
