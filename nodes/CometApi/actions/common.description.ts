@@ -207,3 +207,16 @@ export const commonOptions: INodeProperties[] = [
 	retryTimeoutsOption,
 	timeoutOption,
 ];
+
+/** The output options: where the images go (left out where a result is text alone). */
+export const OUTPUT_OPTION_NAMES = [binaryOutputOption.name, outputModeOption.name];
+
+/**
+ * The options of every task operation (submit and wait, or Get Task): those of the run and the
+ * output, the download size and the wait; no Retry Timed-Out Requests, since a task is submitted once.
+ */
+export const taskOptions: INodeProperties[] = [
+	...commonOptions.filter((option) => option !== retryTimeoutsOption),
+	maxDownloadSizeOption,
+	...taskWaitOptions,
+];

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { itemError, quoteText } from '../helpers/item-error';
 import { hasApiError, replyError } from '../helpers/reply-error';
-import { taskOutputItems } from '../helpers/task-output';
+import { taskFacts, taskOutputItems } from '../helpers/task-output';
 import {
 	apiError,
 	submitTask,
@@ -14,14 +14,14 @@ import {
 	type TaskOutcome,
 	type TaskState,
 } from '../transport';
-import { commonOptions, maxDownloadSizeOption, optionsCollection, taskWaitOptions } from './common.description';
+import { optionsCollection, taskOptions } from './common.description';
 import { readMaxDownloadBytes, readOptions, readOutputSettings, readRequestSettings, readTaskWait } from './parameters';
 import type { RunContext } from './run-context';
 
 /*
- * What every task API's operations share (Flux, Replicate-style, Kling, Bria): submit, wait, output
- * the images; and Get Task, which resumes a task by its ID. Each family only says how its replies
- * read (its TaskFamily, in actions/<resource>/<family>-api.ts).
+ * What every task API's operations share (Midjourney, Flux, Replicate-style, Kling, Bria): submit,
+ * wait, output the images; and Get Task, which resumes a task by its ID. Each family only says how
+ * its replies read (its TaskFamily, in actions/<resource>/<family>-api.ts).
  */
 
 /** A provider family's task API, with where its finished tasks keep their images. */
@@ -33,6 +33,10 @@ export interface TaskFamily extends TaskApi {
 	 * edit at once); undefined when it has to be polled.
 	 */
 	submissionState?(reply: IDataObject): TaskState | undefined;
+	/** The output JSON of a task, when the family words it its own way (default: taskFacts). */
+	taskJson?(outcome: TaskOutcome, json: IDataObject): IDataObject;
+	/** Whether a task that has ended has images to give (default: yes); no: its JSON is the result. */
+	endsWithImages?(outcome: TaskOutcome): boolean;
 }
 
 /**
@@ -65,15 +69,15 @@ function taskFailed(context: IExecuteFunctions, family: TaskFamily, outcome: Tas
 
 /** How the item's task is waited for and its images stored, read before anything is sent. */
 function readTaskSettings(this: IExecuteFunctions, itemIndex: number, options: IDataObject, requestedFormat?: string) {
-	const request = readRequestSettings(options);
 	return {
-		request,
+		request: readRequestSettings(options),
 		wait: readTaskWait(options),
 		output: readOutputSettings.call(this, options, itemIndex, requestedFormat),
 		maxBytes: readMaxDownloadBytes(options),
 	};
 }
 
+/** The task as output items: its JSON, and its images downloaded as binaries when it has ended with some. */
 async function outputOf(
 	this: IExecuteFunctions,
 	family: TaskFamily,
@@ -83,9 +87,12 @@ async function outputOf(
 	itemIndex: number,
 	run: RunContext,
 ): Promise<INodeExecutionData[]> {
+	const pending = outcome.state.phase === 'pending';
+	const facts = family.taskJson ? family.taskJson(outcome, json) : taskFacts(outcome, json);
+	const withImages = !pending && family.endsWithImages?.(outcome) !== false;
 	return await taskOutputItems.call(this, outcome, {
-		json,
-		imageUrls: outcome.state.phase === 'done' ? family.imageUrls(outcome.reply) : [],
+		json: pending ? { ...facts, imageCount: 0 } : facts,
+		imageUrls: withImages ? family.imageUrls(outcome.reply) : undefined,
 		output: settings.output,
 		provider: family.provider,
 		download: {
@@ -94,6 +101,9 @@ async function outputOf(
 			maxBytes: settings.maxBytes,
 			itemIndex,
 			signal: run.signal,
+			// a task's own image links on CometAPI's host may want the key (it goes to no other host)
+			viaCredentialWhenRefused: true,
+			run,
 		},
 	});
 }
@@ -121,6 +131,35 @@ export async function runTask(
 	return await outputOf.call(this, family, outcome, settings, submission.json, itemIndex, run);
 }
 
+/**
+ * Reads a task by its ID (nothing is submitted): waits until it ends or Max Wait has passed, or with
+ * `once` looks at it once. A failed task is an error from waitForTask.
+ */
+async function readTask(this: IExecuteFunctions, family: TaskFamily, taskId: string, itemIndex: number, run: RunContext, once: boolean) {
+	const settings = readTaskSettings.call(this, itemIndex, readOptions.call(this, itemIndex));
+	const wait = once ? { ...settings.wait, maxWaitSeconds: 0 } : settings.wait;
+	const outcome = await waitForTask.call(this, family, taskId, { wait, poll: settings.request, run, itemIndex });
+	return { outcome, settings };
+}
+
+/** The task's reply as one look finds it (e.g. to read a finished task's buttons). */
+export async function lookAtTask(this: IExecuteFunctions, family: TaskFamily, taskId: string, itemIndex: number, run: RunContext): Promise<IDataObject> {
+	return (await readTask.call(this, family, taskId, itemIndex, run, true)).outcome.reply;
+}
+
+/** Get Task: reads a task (see readTask) and outputs it as it stands, with its images when it has ended. */
+export async function outputTaskById(
+	this: IExecuteFunctions,
+	family: TaskFamily,
+	taskId: string,
+	itemIndex: number,
+	run: RunContext,
+	once = false,
+): Promise<INodeExecutionData[]> {
+	const { outcome, settings } = await readTask.call(this, family, taskId, itemIndex, run, once);
+	return await outputOf.call(this, family, outcome, settings, {}, itemIndex, run);
+}
+
 /** The panel and execute of a family's Get Task operation (resource `resource`, operation `getTask`). */
 export function getTaskOperation(resource: string, family: TaskFamily, taskIdHint: string) {
 	const properties: INodeProperties[] = [
@@ -134,15 +173,13 @@ export function getTaskOperation(resource: string, family: TaskFamily, taskIdHin
 			description: `The ID of a ${family.provider} task, as an earlier run output it (taskId, also in its error items)`,
 			hint: taskIdHint,
 		},
-		optionsCollection([
-			...commonOptions,
-			maxDownloadSizeOption,
-			...taskWaitOptions.map((option) =>
+		optionsCollection(
+			taskOptions.map((option) =>
 				option.name === 'maxWait'
 					? { ...option, description: `${option.description} 0: read the task once and output its state, with its images when it has ended.` }
 					: option,
 			),
-		]),
+		),
 	];
 
 	async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<INodeExecutionData[]> {
@@ -150,11 +187,7 @@ export function getTaskOperation(resource: string, family: TaskFamily, taskIdHin
 		if (!taskId) {
 			throw itemError(this.getNode(), itemIndex, 'the Task ID is empty', `Enter the ID of a ${family.provider} task, e.g. {{ $json.taskId }}.`);
 		}
-		const options = readOptions.call(this, itemIndex);
-		const settings = readTaskSettings.call(this, itemIndex, options);
-		// A failed task is an error from waitForTask; a pending one (Max Wait 0) is output as it stands.
-		const outcome = await waitForTask.call(this, family, taskId, { wait: settings.wait, poll: settings.request, run, itemIndex });
-		return await outputOf.call(this, family, outcome, settings, {}, itemIndex, run);
+		return await outputTaskById.call(this, family, taskId, itemIndex, run);
 	}
 
 	return {

@@ -23,19 +23,34 @@ export function withoutInlineImages(value: unknown): unknown {
 	return value;
 }
 
+/** A task's facts for the output JSON, after what the operation adds (prompt, model…): the reply as `task`. */
+export function taskFacts(outcome: TaskOutcome, json: IDataObject): IDataObject {
+	const { taskId, state } = outcome;
+	return {
+		...json,
+		taskId,
+		status: state.status,
+		...(state.progress ? { progress: state.progress } : {}),
+		task: withoutInlineImages(outcome.reply) as IDataObject,
+	};
+}
+
 export interface TaskOutputOptions {
-	/** What the operation adds to the JSON (prompt, model…). */
+	/** The output item's JSON. */
 	json: IDataObject;
-	/** The result images' URLs (or data URIs) in the finished task's reply. */
-	imageUrls: string[];
+	/**
+	 * The result images' URLs (or data URIs) to download; undefined when the task's JSON is all there
+	 * is to output (a task still pending, or one whose result is text).
+	 */
+	imageUrls?: string[];
 	output: OutputSettings;
 	download: DownloadOptions;
 	provider: string;
 }
 
 /**
- * The output items of a task: one item without images while it is still pending (Get Task with
- * Max Wait 0), else its images as binaries. A finished task without images is an error.
+ * The output items of a task: one item of JSON alone when it has no images to give, else its images
+ * as binaries. A task that should have images but has none is an error.
  */
 export async function taskOutputItems(
 	this: IExecuteFunctions,
@@ -44,21 +59,13 @@ export async function taskOutputItems(
 ): Promise<INodeExecutionData[]> {
 	const { itemIndex } = options.download;
 	const { taskId, state } = outcome;
-	const json: IDataObject = {
-		...options.json,
-		taskId,
-		status: state.status,
-		...(state.progress ? { progress: state.progress } : {}),
-		task: withoutInlineImages(outcome.reply) as IDataObject,
-	};
-	if (state.phase === 'pending') {
-		return [{ json: { ...json, imageCount: 0 }, pairedItem: { item: itemIndex } }];
-	}
-	if (options.imageUrls.length === 0) {
+	const { json, imageUrls } = options;
+	if (!imageUrls) return [{ json, pairedItem: { item: itemIndex } }];
+	if (imageUrls.length === 0) {
 		throw withTask(
 			new NodeOperationError(this.getNode(), `The ${options.provider} task ended without an image`, {
 				itemIndex,
-				description: `Its reply had the fields: ${Object.keys(outcome.reply).join(', ') || 'none'}.`,
+				description: `Its reply had the fields: ${Object.keys(outcome.reply).join(', ') || 'none'}. Fetch it again later with Get Task and this task ID (no new charge).`,
 			}),
 			taskId,
 			state,
@@ -66,7 +73,7 @@ export async function taskOutputItems(
 	}
 	const images: ImageResult[] = [];
 	try {
-		for (const [index, url] of options.imageUrls.entries()) {
+		for (const [index, url] of imageUrls.entries()) {
 			images.push(
 				url.startsWith('data:')
 					? decodeResultImage.call(this, url, index, { itemIndex, reply: `the ${options.provider} task` })

@@ -150,7 +150,7 @@ const MJ_DOWNLOAD_OPTIONS: Coverage = {
 const MJ_BODY_OPTIONS: Coverage = { additionalBodyFields: { value: '{"state": "run-7"}', field: 'state', sent: 'run-7' } };
 const MJ_SUBMIT_OPTIONS: Coverage = { ...MJ_RUN_OPTIONS, ...MJ_DOWNLOAD_OPTIONS, ...MJ_BODY_OPTIONS };
 
-/** The options every task operation has: how it waits, where its images go. */
+/** The options every task operation has: how it waits, where its images go (no Retry Timed-Out Requests: a task is submitted once). */
 const TASK_OPTIONS: Coverage = {
 	binaryPropertyOutput: { value: 'picture' },
 	maxConcurrency: { value: 2 },
@@ -160,7 +160,6 @@ const TASK_OPTIONS: Coverage = {
 	outputMode: { value: 'allInOne' },
 	pollInterval: { value: 0.05 },
 	rateLimitWait: { value: 60 },
-	retryTimeouts: { value: true },
 	timeout: { value: 120 },
 };
 

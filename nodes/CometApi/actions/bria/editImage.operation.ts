@@ -6,11 +6,9 @@ import { itemError } from '../../helpers/item-error';
 import {
 	additionalBodyFieldsOption,
 	BINARY_FIELDS_HINT,
-	commonOptions,
-	maxDownloadSizeOption,
 	optionsCollection,
 	promptProperty,
-	taskWaitOptions,
+	taskOptions,
 } from '../common.description';
 import { parseAdditionalFields, readOptions, readPrompt } from '../parameters';
 import type { RunContext } from '../run-context';
@@ -75,9 +73,7 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { editAction: PROMPTED_ACTIONS } },
 	},
 	optionsCollection([
-		...commonOptions,
-		maxDownloadSizeOption,
-		...taskWaitOptions,
+		...taskOptions,
 		additionalBodyFieldsOption,
 		{
 			displayName: 'Number of Results',

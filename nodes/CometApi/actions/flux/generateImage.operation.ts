@@ -6,12 +6,10 @@ import { itemError } from '../../helpers/item-error';
 import {
 	additionalBodyFieldsOption,
 	BINARY_FIELDS_HINT,
-	commonOptions,
-	maxDownloadSizeOption,
 	modelProperty,
 	optionsCollection,
 	promptProperty,
-	taskWaitOptions,
+	taskOptions,
 } from '../common.description';
 import { parseAdditionalFields, readModel, readOptions, readPrompt } from '../parameters';
 import type { RunContext } from '../run-context';
@@ -79,9 +77,7 @@ const properties: INodeProperties[] = [
 		description: 'Shape of the image (aspect_ratio); BFL takes 21:9 to 9:21',
 	},
 	optionsCollection([
-		...commonOptions,
-		maxDownloadSizeOption,
-		...taskWaitOptions,
+		...taskOptions,
 		additionalBodyFieldsOption,
 		{
 			displayName: 'Output Format',

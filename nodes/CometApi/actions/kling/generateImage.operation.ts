@@ -6,11 +6,9 @@ import { itemError } from '../../helpers/item-error';
 import {
 	additionalBodyFieldsOption,
 	BINARY_FIELDS_HINT,
-	commonOptions,
-	maxDownloadSizeOption,
 	optionsCollection,
 	promptProperty,
-	taskWaitOptions,
+	taskOptions,
 } from '../common.description';
 import { parseAdditionalFields, readOptions, readPrompt } from '../parameters';
 import type { RunContext } from '../run-context';
@@ -57,9 +55,7 @@ const properties: INodeProperties[] = [
 		description: 'Shape of the images (aspect_ratio)',
 	},
 	optionsCollection([
-		...commonOptions,
-		maxDownloadSizeOption,
-		...taskWaitOptions,
+		...taskOptions,
 		additionalBodyFieldsOption,
 		{
 			displayName: 'Image Fidelity',

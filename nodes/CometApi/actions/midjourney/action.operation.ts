@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { RunContext } from '../run-context';
 import { findButton } from './midjourney-api';
 import { submitOptions, taskIdProperty } from './midjourney.description';
-import { fetchTask, readRequired, readSubmitOptions, submitAndOutput } from './task-run';
+import { fetchTask, readRequired, readSubmitOptions, submitAndOutput } from './midjourney-run';
 
 const properties: INodeProperties[] = [
 	taskIdProperty('The ID of the finished task whose button to press, e.g. {{ $json.taskId }} from an Imagine node'),

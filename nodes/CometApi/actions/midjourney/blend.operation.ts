@@ -5,7 +5,7 @@ import { itemError } from '../../helpers/item-error';
 import { parsePropertyNames } from '../parameters';
 import type { RunContext } from '../run-context';
 import { binaryFieldProperty, botTypeProperty, submitOptions } from './midjourney.description';
-import { imageDataUri, readBotType, readSubmitOptions, submitAndOutput } from './task-run';
+import { imageDataUri, readBotType, readSubmitOptions, submitAndOutput } from './midjourney-run';
 
 const IMAGES_LABEL = 'Image Fields';
 export const DIMENSIONS = ['PORTRAIT', 'SQUARE', 'LANDSCAPE'];

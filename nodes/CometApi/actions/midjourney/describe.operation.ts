@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { RunContext } from '../run-context';
 import { binaryFieldProperty, botTypeProperty, describeOptions } from './midjourney.description';
-import { imageDataUri, readBotType, readRequired, readSubmitOptions, submitAndOutput } from './task-run';
+import { imageDataUri, readBotType, readRequired, readSubmitOptions, submitAndOutput } from './midjourney-run';
 
 const IMAGE_LABEL = 'Image Field';
 

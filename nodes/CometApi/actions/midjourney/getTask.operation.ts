@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { RunContext } from '../run-context';
 import { fetchOptions, taskIdProperty } from './midjourney.description';
-import { fetchAndOutput, readRequired } from './task-run';
+import { fetchAndOutput, readRequired } from './midjourney-run';
 
 const properties: INodeProperties[] = [
 	taskIdProperty('The ID of any Midjourney task, e.g. from an error item’s taskId or an earlier run'),

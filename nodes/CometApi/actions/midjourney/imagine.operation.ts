@@ -6,7 +6,7 @@ import { promptProperty } from '../common.description';
 import { parsePropertyNames, readPrompt } from '../parameters';
 import type { RunContext } from '../run-context';
 import { binaryFieldProperty, botTypeProperty, submitOptions } from './midjourney.description';
-import { imageDataUri, readBotType, readSubmitOptions, submitAndOutput } from './task-run';
+import { imageDataUri, readBotType, readSubmitOptions, submitAndOutput } from './midjourney-run';
 
 /** Reference images Imagine sends at the most (midjourney-proxy's limit for base64Array). */
 export const MAX_REFERENCE_IMAGES = 5;

@@ -3,7 +3,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { asRecord } from '../../helpers/chat-reply';
 import { itemError } from '../../helpers/item-error';
 import { hasApiError, replyError } from '../../helpers/reply-error';
-import { apiError, type TaskApi, type TaskState } from '../../transport';
+import { apiError, type TaskOutcome, type TaskState } from '../../transport';
+import type { TaskFamily } from '../task-operation';
 
 /*
  * CometAPI's Midjourney routes (below the host root, Bearer key): POST /mj/submit/{imagine, action,
@@ -23,6 +24,9 @@ const FAILED = new Set(['FAILURE', 'FAILED', 'CANCEL', 'CANCELLED', 'CANCELED'])
 const text = (value: unknown): string =>
 	typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
 
+/** Whether the task is a Describe, whose result is text (prompts), not images. */
+const isDescribe = (reply: IDataObject) => text(reply.action).trim().toUpperCase() === 'DESCRIBE';
+
 /** A button of a finished task, as the JSON gives it (label: its label, or its emoji when it has none, e.g. 🔄). */
 export interface MidjourneyButton {
 	label: string;
@@ -30,7 +34,7 @@ export interface MidjourneyButton {
 	emoji?: string;
 }
 
-export const midjourneyTasks: TaskApi = {
+export const midjourneyTasks: TaskFamily = {
 	provider: 'Midjourney',
 
 	taskId(this: IExecuteFunctions, reply: IDataObject, itemIndex: number): string {
@@ -62,6 +66,18 @@ export const midjourneyTasks: TaskApi = {
 		if (!status && !text(reply.id)) return { phase: 'failed', status: 'NOT_FOUND', reason: 'CometAPI knows no task with this ID' };
 		return { phase: 'pending', status: status || 'NOT_START', progress };
 	},
+
+	imageUrls: (reply) => imageUrls(reply),
+
+	/** The task's facts (taskJson); a Describe task's suggestions also as `prompts`. */
+	taskJson({ taskId, reply, state }: TaskOutcome): IDataObject {
+		const json = taskJson(taskId, reply, state);
+		if (isDescribe(reply)) json.prompts = splitPrompts(String(json.promptEn ?? ''));
+		return json;
+	},
+
+	/** Only a SUCCESS has images: a task in MODAL waits for its form, and Describe's result is text. */
+	endsWithImages: ({ reply, state }: TaskOutcome) => state.status === 'SUCCESS' && !isDescribe(reply),
 };
 
 /** The task's buttons: label (or its emoji) and customId; entries without a customId are left out. */

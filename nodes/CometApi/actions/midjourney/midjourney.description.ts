@@ -3,10 +3,10 @@ import type { INodeProperties } from 'n8n-workflow';
 import {
 	additionalBodyFieldsOption,
 	BINARY_FIELDS_HINT,
-	commonOptions,
 	maxDownloadSizeOption,
 	optionsCollection,
-	taskWaitOptions,
+	OUTPUT_OPTION_NAMES,
+	taskOptions,
 } from '../common.description';
 
 /*
@@ -52,15 +52,14 @@ const midjourneyBodyFieldsOption: INodeProperties = {
 		'A JSON object merged into the submission body as is, for fields the panel does not show, e.g. {"accountFilter": {"modes": ["FAST"]}} or {"state": "my-reference"}. Its keys win over the parameters above.',
 };
 
-/** Run, retry and wait options; no Retry Timed-Out Requests: a submission is never sent twice. */
-const runOptions = commonOptions.filter((option) => ['maxConcurrency', 'maxRetries', 'rateLimitWait', 'timeout'].includes(option.name));
-const outputOptions = commonOptions.filter((option) => ['binaryPropertyOutput', 'outputMode'].includes(option.name));
-
 /** The Options of an operation that submits a task whose images are downloaded. */
-export const submitOptions = optionsCollection([...runOptions, ...outputOptions, maxDownloadSizeOption, ...taskWaitOptions, midjourneyBodyFieldsOption]);
+export const submitOptions = optionsCollection([...taskOptions, midjourneyBodyFieldsOption]);
 
-/** Describe's Options: its result is text, so nothing is downloaded. */
-export const describeOptions = optionsCollection([...runOptions, ...taskWaitOptions, midjourneyBodyFieldsOption]);
+/** Describe's Options: its result is text, so nothing is downloaded or stored as a binary. */
+export const describeOptions = optionsCollection([
+	...taskOptions.filter((option) => option !== maxDownloadSizeOption && !OUTPUT_OPTION_NAMES.includes(option.name)),
+	midjourneyBodyFieldsOption,
+]);
 
 /** Get Task's Options: nothing is submitted. */
-export const fetchOptions = optionsCollection([...runOptions, ...outputOptions, maxDownloadSizeOption, ...taskWaitOptions]);
+export const fetchOptions = optionsCollection(taskOptions);

@@ -5,7 +5,7 @@ import { promptProperty } from '../common.description';
 import { readPrompt } from '../parameters';
 import type { RunContext } from '../run-context';
 import { binaryFieldProperty, submitOptions, taskIdProperty } from './midjourney.description';
-import { imageDataUri, readRequired, readSubmitOptions, submitAndOutput } from './task-run';
+import { imageDataUri, readRequired, readSubmitOptions, submitAndOutput } from './midjourney-run';
 
 const MASK_LABEL = 'Mask Field';
 

@@ -5,10 +5,8 @@ import { readInputBase64 } from '../../helpers/binary-input';
 import { itemError } from '../../helpers/item-error';
 import {
 	BINARY_FIELDS_HINT,
-	commonOptions,
-	maxDownloadSizeOption,
 	optionsCollection,
-	taskWaitOptions,
+	taskOptions,
 } from '../common.description';
 import { parseAdditionalFields, readOptions } from '../parameters';
 import type { RunContext } from '../run-context';
@@ -69,7 +67,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	optionsCollection([...commonOptions, maxDownloadSizeOption, ...taskWaitOptions]),
+	optionsCollection([...taskOptions]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['replicate'], operation: ['createPrediction'] } }, properties);

@@ -197,7 +197,8 @@ describe('Midjourney Imagine', () => {
 			request.path.endsWith('/fetch') ? { json: { id: mj.lastTask().id, action: 'IMAGINE', status: 'SUCCESS', progress: '100%', imageUrl: '' } } : undefined,
 		);
 		const { error } = await imagine();
-		expect(error?.message).toContain('finished, but its reply has no imageUrl');
+		expect(error?.message).toBe('The Midjourney task ended without an image');
+		expect(error?.description).toContain('Get Task and this task ID (no new charge)');
 		expect(error?.context?.task).toMatchObject({ taskId: mj.lastTask().id });
 	});
 
