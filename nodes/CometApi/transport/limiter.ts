@@ -4,9 +4,11 @@
  * the limit to how many requests were in flight when the refused one was sent, less itself (never
  * below 1): what the API took, learned in one step, with no halving that would leave the API idle
  * while the limit climbs back. Counting at the send, not at the answer, keeps two refusals of one
- * burst from ratcheting the limit below what the API takes. While requests wait for a slot, the limit rises by one after
- * twice its size in successes without a 429, up to the cap, so the node finds room the API gives
- * back without overrunning a rate-limited account by more than one request.
+ * burst from ratcheting the limit below what the API takes. While enough requests wait for a slot
+ * to fill two more rounds, the limit rises by one after twice its size in successes without a 429,
+ * up to the cap, so the node finds room the API gives back without overrunning a rate-limited
+ * account by more than one request. Near the end of a batch it does not try: a refused try waits
+ * out its Retry-After, longer than the round it could save.
  *
  * One limiter serves every run of one account in the process (see shared-limiters.ts); the cap is
  * set by the runs that use it.
@@ -80,7 +82,7 @@ export class AdaptiveLimiter {
 			// Refused with at most sentWith - 1 others of ours in flight: the API takes no more than that.
 			this.learned = Math.max(1, Math.min(this.currentLimit, sentWith - 1));
 			this.successesSinceRateLimit = 0;
-		} else if (outcome === 'success' && this.learned < this.cap && this.waiting.length > 0) {
+		} else if (outcome === 'success' && this.learned < this.cap && this.waiting.length >= 2 * this.learned) {
 			this.successesSinceRateLimit += 1;
 			if (this.successesSinceRateLimit >= 2 * this.learned) {
 				this.learned += 1;

@@ -76,7 +76,7 @@ describe('AdaptiveLimiter', () => {
 		expect(limiter.currentLimit).toBe(1);
 	});
 
-	it('while requests wait, probes for one more after twice the limit in successes without a 429', async () => {
+	it('while two rounds of requests wait, probes for one more after twice the limit in successes without a 429', async () => {
 		const limiter = new AdaptiveLimiter(8);
 		await take(limiter, 3);
 		limiter.release('rateLimited'); // limit 2
@@ -88,10 +88,19 @@ describe('AdaptiveLimiter', () => {
 		}
 		expect(limiter.currentLimit).toBe(2); // nothing waited: no need for more
 		await take(limiter, 2);
-		const waiting = Array.from({ length: 4 }, () => limiter.acquire());
+		// near the end of a batch (fewer than two rounds wait) a refused probe would cost more than it saves
+		const few = Array.from({ length: 3 }, () => limiter.acquire());
+		for (let i = 0; i < 3; i++) limiter.release('success');
+		await Promise.all(few);
+		expect(limiter.currentLimit).toBe(2);
+		for (let i = 0; i < 2; i++) limiter.release('success');
+		await take(limiter, 2);
+		const many = Array.from({ length: 8 }, () => limiter.acquire());
 		for (let i = 0; i < 4; i++) limiter.release('success');
-		await Promise.all(waiting);
 		expect(limiter.currentLimit).toBe(3);
+		while (limiter.inFlight > 0) limiter.release('success');
+		await Promise.all(many);
+		expect(limiter.queued).toBe(0);
 	});
 
 	it('a new cap applies at once and keeps what was learned', async () => {
