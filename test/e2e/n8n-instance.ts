@@ -199,6 +199,8 @@ export class N8nInstance {
 	 * does not use it: n8n 2.41's CLI can end by a signal after the run (see `execute`).
 	 */
 	async executeCli(workflowId: string, env: Record<string, string> = {}): Promise<CliExecution> {
+		// a running `n8n start` holds the task broker's port that `n8n execute` opens too
+		await this.stopServer();
 		const run = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], env);
 		return { ...run, result: parseRun(run.stdout) };
 	}
