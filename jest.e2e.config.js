@@ -15,7 +15,8 @@ module.exports = {
 	// not the unit tests' setup file: its N8N_LOG_LEVEL=silent would reach the n8n processes
 	globalSetup: '<rootDir>/test/e2e/global-setup.ts',
 	globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
-	testTimeout: 180000,
+	// a test that starts n8n waits out its first start (database migrations: minutes on a busy machine)
+	testTimeout: 300000,
 	maxWorkers: 2,
 	// n8n CLI calls take seconds each; report slow tests only beyond that
 	slowTestThreshold: 60,

@@ -297,12 +297,15 @@ function freePort() {
 }
 
 /**
- * Starts `n8n start` and resolves once its HTTP server answers.
+ * Starts `n8n start` and resolves once its HTTP server answers. It waits while n8n makes progress:
+ * on a busy machine a first start's database migrations alone can take minutes, each printing a
+ * line. It gives up when n8n has printed nothing for `timeoutMs` (with `stdio: 'pipe'`; else after
+ * `timeoutMs` in all), or after `maxMs` in all.
  * @param {Awaited<ReturnType<typeof ensureN8n>>} n8n
  * @param {string} userFolder
- * @param {{ port: number, env?: Record<string, string>, stdio?: 'inherit' | 'pipe', timeoutMs?: number }} options
+ * @param {{ port: number, env?: Record<string, string>, stdio?: 'inherit' | 'pipe', timeoutMs?: number, maxMs?: number }} options
  */
-async function startN8n(n8n, userFolder, { port, env = {}, stdio = 'pipe', timeoutMs = 120000 }) {
+async function startN8n(n8n, userFolder, { port, env = {}, stdio = 'pipe', timeoutMs = 120000, maxMs = 480000 }) {
 	const child = spawn(n8n.nodeBin, [n8n.bin, 'start'], {
 		env: n8n.env(userFolder, { N8N_PORT: String(port), ...env }),
 		stdio: ['ignore', stdio, stdio],
@@ -310,11 +313,16 @@ async function startN8n(n8n, userFolder, { port, env = {}, stdio = 'pipe', timeo
 		detached: stdio === 'pipe',
 	});
 	let output = '';
-	child.stdout?.on('data', (chunk) => (output += chunk));
-	child.stderr?.on('data', (chunk) => (output += chunk));
+	const started = Date.now();
+	let lastOutputAt = started;
+	const onOutput = (chunk) => {
+		output += chunk;
+		lastOutputAt = Date.now();
+	};
+	child.stdout?.on('data', onOutput);
+	child.stderr?.on('data', onOutput);
 	const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
 	const url = `http://localhost:${port}`;
-	const deadline = Date.now() + timeoutMs;
 	let exitCode;
 	exited.then((code) => (exitCode = code));
 	for (;;) {
@@ -325,9 +333,11 @@ async function startN8n(n8n, userFolder, { port, env = {}, stdio = 'pipe', timeo
 		} catch {
 			// not listening yet
 		}
-		if (Date.now() > deadline) {
+		const now = Date.now();
+		if (now - lastOutputAt > timeoutMs || now - started > maxMs) {
 			child.kill('SIGKILL');
-			throw new Error(`n8n did not answer on ${url} within ${timeoutMs / 1000} s:\n${output}`);
+			const why = now - started > maxMs ? `within ${maxMs / 1000} s` : `within ${Math.round((now - started) / 1000)} s, and printed nothing for the last ${timeoutMs / 1000} s`;
+			throw new Error(`n8n did not answer on ${url} ${why}:\n${output}`);
 		}
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}

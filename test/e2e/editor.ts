@@ -234,7 +234,8 @@ export function editorSuite(version: string) {
 			// generous: on a busy 2-core machine the editor's first load alone takes 10–60 s
 			page.setDefaultTimeout(60000);
 			page.setDefaultNavigationTimeout(120000);
-		}, 300000);
+			// n8n's first start migrates its database: minutes on a busy machine (startN8n waits while it progresses)
+		}, 600000);
 
 		afterAll(async () => {
 			await browser?.close();
