@@ -39,8 +39,13 @@ export class CometApi implements ICredentialType {
 			name: 'baseUrlNotice',
 			type: 'notice',
 			default: '',
-			// shown while the Base URL has no scheme (empty falls back to the default)
-			displayOptions: { hide: { baseUrl: [{ _cnd: { regex: '^(https?://.*)?$' } }] } },
+			// shown while the Base URL has no scheme (empty falls back to the default). No regex
+			// condition: n8n 2.41 runs one under a 250 ms wall-clock limit each time it reads the
+			// credential, so on a starved machine a request failed with "Regular expression
+			// execution timed out".
+			displayOptions: {
+				hide: { baseUrl: ['', { _cnd: { startsWith: 'https://' } }, { _cnd: { startsWith: 'http://' } }] },
+			},
 		},
 	];
 

@@ -285,15 +285,29 @@ function installCommunityPackage(userFolder, tarball) {
 }
 
 /** A free TCP port on loopback. */
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.on('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
-			server.close(() => resolve(port));
+/** Ports this process has handed out: the system may offer a port again once its probe is closed. */
+const handedOut = new Set();
+
+/**
+ * A free loopback port, never one this process has handed out before (a main instance once got
+ * the same port for its HTTP server and its task broker, and could not start).
+ * @returns {Promise<number>}
+ */
+async function freePort() {
+	for (;;) {
+		const port = await new Promise((resolve, reject) => {
+			const server = net.createServer();
+			server.on('error', reject);
+			server.listen(0, '127.0.0.1', () => {
+				const { port: offered } = /** @type {import('node:net').AddressInfo} */ (server.address());
+				server.close(() => resolve(offered));
+			});
 		});
-	});
+		if (!handedOut.has(port)) {
+			handedOut.add(port);
+			return port;
+		}
+	}
 }
 
 /**
