@@ -42,22 +42,23 @@ interface Action {
 	search?: { term: string; found: string };
 }
 
+/** A task family's actions: [resource, label, operation], its subtitle "Resource: Operation". */
+function taskFamilyActions(rows: ReadonlyArray<readonly [string, string, string]>): Action[] {
+	return rows.map(([resource, label, operation]) => ({ group: `${resource} Actions`, label, resource, operation, subtitle: `${resource}: ${operation}` }));
+}
+
 /** The actions as the node panel lists them: one group per resource, in order. */
 const ACTIONS: Action[] = [
 	// resource Bria (resources in alphabetical order; operations in the order of their names)
-	...(
-		[
-			['Bria', 'Edit an image', 'Edit Image'],
-			['Bria', 'Get a task', 'Get Task'],
-		] as const
-	).map(([resource, label, operation]) => ({ group: `${resource} Actions`, label, resource, operation, subtitle: `${resource}: ${operation}` })),
+	...taskFamilyActions([
+		['Bria', 'Edit an image', 'Edit Image'],
+		['Bria', 'Get a task', 'Get Task'],
+	]),
 	// resource Flux
-	...(
-		[
-			['Flux', 'Generate or edit an image', 'Generate or Edit Image'],
-			['Flux', 'Get a task', 'Get Task'],
-		] as const
-	).map(([resource, label, operation]) => ({ group: `${resource} Actions`, label, resource, operation, subtitle: `${resource}: ${operation}` })),
+	...taskFamilyActions([
+		['Flux', 'Generate or edit an image', 'Generate or Edit Image'],
+		['Flux', 'Get a task', 'Get Task'],
+	]),
 	// resource Gemini
 	{
 		group: 'Gemini Actions',
@@ -104,12 +105,10 @@ const ACTIONS: Action[] = [
 		search: { term: 'gemini', found: 'gemini-2.5-flash-image' },
 	},
 	// resource Kling
-	...(
-		[
-			['Kling', 'Generate images', 'Generate Image'],
-			['Kling', 'Get a task', 'Get Task'],
-		] as const
-	).map(([resource, label, operation]) => ({ group: `${resource} Actions`, label, resource, operation, subtitle: `${resource}: ${operation}` })),
+	...taskFamilyActions([
+		['Kling', 'Generate images', 'Generate Image'],
+		['Kling', 'Get a task', 'Get Task'],
+	]),
 	// resource Midjourney: its operations in the order of their names (no model picker)
 	...(
 		[
@@ -122,12 +121,10 @@ const ACTIONS: Action[] = [
 		] as const
 	).map(([label, operation, subtitle]) => ({ group: 'Midjourney Actions', label, resource: 'Midjourney', operation, subtitle: `Midjourney: ${subtitle}` })),
 	// resource Replicate
-	...(
-		[
-			['Replicate', 'Get a task', 'Get Task'],
-			['Replicate', 'Run a model', 'Run Model'],
-		] as const
-	).map(([resource, label, operation]) => ({ group: `${resource} Actions`, label, resource, operation, subtitle: `${resource}: ${operation}` })),
+	...taskFamilyActions([
+		['Replicate', 'Get a task', 'Get Task'],
+		['Replicate', 'Run a model', 'Run Model'],
+	]),
 ];
 
 /** The node's name on the canvas: its label, numbered from 1 when the label is already taken (n8n's rule). */
