@@ -55,7 +55,7 @@ export interface FakeReply {
 	destroy?: boolean;
 	/** Send the body in these pieces, one write each (e.g. Server-Sent Events split anywhere). */
 	chunks?: Array<string | Buffer>;
-	/** Pause between chunks. */
+	/** Pause between chunks, and before a break-off (destroyAfterChunks). */
 	chunkDelayMs?: number;
 	/** Drop the connection after the chunks instead of ending the answer. */
 	destroyAfterChunks?: boolean;
@@ -233,13 +233,17 @@ async function send(res: ServerResponse, reply: FakeReply): Promise<void> {
 	const headers: Record<string, string> = { ...(reply.headers ?? {}) };
 	if (reply.chunks) {
 		res.writeHead(reply.status ?? 200, { 'content-type': 'text/event-stream', ...headers });
-		for (const chunk of reply.chunks) {
+		// The pause comes between pieces and before a break-off; like an API, an answer ends as soon
+		// as its last piece is sent.
+		for (const [index, chunk] of reply.chunks.entries()) {
+			if (index > 0 && reply.chunkDelayMs) await pause(res, reply.chunkDelayMs);
 			if (res.destroyed) return;
 			res.write(chunk);
-			if (reply.chunkDelayMs) await pause(res, reply.chunkDelayMs);
 		}
-		if (reply.destroyAfterChunks) res.socket?.destroy();
-		else res.end();
+		if (reply.destroyAfterChunks) {
+			if (reply.chunkDelayMs) await pause(res, reply.chunkDelayMs);
+			res.socket?.destroy();
+		} else res.end();
 		return;
 	}
 	let payload: Buffer;
