@@ -8,6 +8,7 @@ import { CometApi } from '../../../../nodes/CometApi/CometApi.node';
 import { sharedLimiterCount } from '../../../../nodes/CometApi/transport';
 import { API_KEY } from '../../../helpers/fake-cometapi';
 import { runCometApi, startCometApi, type NodeRun } from '../../../helpers/harness';
+import { afterFirstBurst, mostInFlightOnArrival, watchAccountLimiter } from '../../../helpers/rate-limit';
 import { eventually, useFakeCometApi } from '../../../helpers/setup';
 
 /*
@@ -18,7 +19,7 @@ import { eventually, useFakeCometApi } from '../../../helpers/setup';
 const api = useFakeCometApi();
 
 const ADMITTED = 4;
-/** The first execution's 20 items, sent before any answer came back (Max Concurrent Requests 32). */
+/** The first execution's 20 items: its first tries go out before any answer came back (Max Concurrent Requests 32). */
 const FIRST_BURST = 20;
 const DEFAULT_MAX_CONCURRENCY = 32;
 
@@ -43,22 +44,29 @@ describe('Executions at the same time share their account’s limiter', () => {
 		const credentials = { apiKey: API_KEY, baseUrl: api.baseUrl };
 		// The first execution bursts its 20 requests and learns what the API takes; the other two start
 		// while it runs and join its limiter, so they send no burst of their own.
-		const first = startCometApi(generateRun(20, credentials));
-		expect(await eventually(() => (api.statusCounts()[200] ?? 0) >= ADMITTED)).toBe(true);
-		const others = [1, 2].map(() => startCometApi(generateRun(20, credentials)));
-		const runs = await Promise.all([first, ...others].map(async (started) => {
-			const run = await started.finished;
-			const task = run.data.resultData.runData.CometAPI?.[0];
-			return { run, output: task?.data?.main?.[0] ?? [], error: task?.error ?? undefined, nextOutput: [] } as NodeRun;
-		}));
+		// Every request of the three must hold a slot of the account's one limiter while the API answers it.
+		const watch = await watchAccountLimiter(api);
+		let openBeyondLimiter: number;
+		let runs: NodeRun[];
+		try {
+			const first = startCometApi(generateRun(20, credentials));
+			expect(await eventually(() => (api.statusCounts()[200] ?? 0) >= ADMITTED)).toBe(true);
+			const others = [1, 2].map(() => startCometApi(generateRun(20, credentials)));
+			runs = await Promise.all([first, ...others].map(async (started) => {
+				const run = await started.finished;
+				const task = run.data.resultData.runData.CometAPI?.[0];
+				return { run, output: task?.data?.main?.[0] ?? [], error: task?.error ?? undefined, nextOutput: [] } as NodeRun;
+			}));
+		} finally {
+			openBeyondLimiter = watch.stop();
+		}
 		for (const run of runs) expectAllImages(run, 20);
-		const counts = api.statusCounts();
-		expect(counts[200]).toBe(60);
-		const later = api.requests.slice(FIRST_BURST);
-		expect(Math.max(...later.map((request) => request.inFlightOnArrival ?? 0))).toBeLessThanOrEqual(ADMITTED + 1);
-		// The first burst's 16 refusals, then a probe now and then: executions with limiters of their own
-		// would each burst 20 into a full API (16 refusals or more each).
-		expect(counts[429]).toBeLessThan(16 + 16);
+		expect(api.statusCounts()[200]).toBe(60);
+		// Executions with limiters of their own would each send a burst of 20 into a full API, the
+		// API answering more requests than the shared limiter counts. (How many 429s the probes meet
+		// depends on machine load, so the test does not count them.)
+		expect(openBeyondLimiter).toBe(0);
+		expect(mostInFlightOnArrival(afterFirstBurst(api.requests, FIRST_BURST))).toBeLessThanOrEqual(ADMITTED + 1);
 		expect(sharedLimiterCount()).toBe(0);
 	}, 60_000);
 

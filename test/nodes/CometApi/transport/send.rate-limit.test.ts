@@ -1,10 +1,7 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test-only code: it watches the limiter on a timer */
 import { answerChat, gpt4oImageAnswer, sseReply, sseText, streamChunks, useFakeChatApi } from '../../../helpers/fake-chat';
 import { API_KEY, type FakeCometApi } from '../../../helpers/fake-cometapi';
 import { runCometApi, type NodeRun } from '../../../helpers/harness';
-import type { IExecuteFunctions } from 'n8n-workflow';
-
-import { accountOf, leaseLimiter } from '../../../../nodes/CometApi/transport';
+import { afterFirstBurst, mostInFlightOnArrival, watchAccountLimiter } from '../../../helpers/rate-limit';
 
 /*
  * A rate-limited account: the fake API admits 3 requests at once and answers 429 with
@@ -25,22 +22,6 @@ const FIRST_WINDOW = 32;
 /** Request counts of each case, printed at the end of the file. */
 const measured: string[] = [];
 
-/**
- * The most requests the API was answering at once among those sent after the first burst. The first
- * burst is told by its prompts, not by arrival order: on a busy machine a request sent after the
- * first answers can arrive before the last of the burst.
- */
-function maxInFlightAfterFirstWindow(fake: FakeCometApi): number {
-	const tried = new Set<number>();
-	const afterFirstBurst = fake.requests.filter((request) => {
-		const item = Number(/kite (\d+)/.exec(request.body.toString('utf8'))?.[1]);
-		const firstTry = !tried.has(item);
-		tried.add(item);
-		return !(firstTry && item < FIRST_WINDOW);
-	});
-	return Math.max(0, ...afterFirstBurst.map((request) => request.inFlightOnArrival ?? 0));
-}
-
 /** Checks every item has its image in input order; records the request counts of the case. */
 function expectEveryItemInOrder(fake: FakeCometApi, run: NodeRun, items: number, label: string): void {
 	expect(run.error).toBeUndefined();
@@ -49,7 +30,7 @@ function expectEveryItemInOrder(fake: FakeCometApi, run: NodeRun, items: number,
 	expect(run.output.map((item) => item.json.prompt)).toEqual(Array.from({ length: items }, (_, i) => `kite ${i}`));
 	expect(run.output.every((item) => item.binary?.data)).toBe(true);
 	const counts = fake.statusCounts();
-	const maxInFlight = maxInFlightAfterFirstWindow(fake);
+	const maxInFlight = mostInFlightOnArrival(afterFirstBurst(fake.requests, FIRST_WINDOW));
 	measured.push(`${label}: ${counts[200] ?? 0} × 200, ${counts[429] ?? 0} × 429, at most ${maxInFlight} in flight after the first burst`);
 	expect(counts[200]).toBe(items);
 	expect(maxInFlight).toBeLessThanOrEqual(ADMITTED + 1);
@@ -91,24 +72,17 @@ describe('stream: a streamed reply holds its limiter slot until its body is read
 			const text = sseText(streamChunks(gpt4oImageAnswer(context), request.model));
 			return { reply: { ...sseReply(text, Math.ceil(Buffer.byteLength(text) / 10)), chunkDelayMs: 100 } };
 		});
-		// The run's account limiter (the runs of one account share it), watched every millisecond:
-		// the API must never have more replies open than the limiter counts in flight.
-		const credentials = { apiKey: API_KEY, baseUrl: api.baseUrl };
-		const account = await accountOf({ getCredentials: async () => credentials } as unknown as IExecuteFunctions);
-		const lease = leaseLimiter(account, 32);
-		let openBeyondLimiter = 0;
-		const watch = setInterval(() => {
-			openBeyondLimiter = Math.max(openBeyondLimiter, api.inFlight() - lease.limiter.inFlight);
-		}, 1);
+		// The API must never have more replies open than the run's account limiter counts in flight.
+		const watch = await watchAccountLimiter(api);
 		let run: NodeRun;
+		let openBeyondLimiter: number;
 		try {
 			run = await fake.run(
 				{ prompt: '={{ $json.p }}' },
 				{ input: Array.from({ length: 20 }, (_, i) => ({ json: { p: `kite ${i}` } })) },
 			);
 		} finally {
-			clearInterval(watch);
-			lease.release();
+			openBeyondLimiter = watch.stop();
 		}
 		expect(api.requests.every((request) => request.path !== '/v1/chat/completions' || request.json?.stream === true)).toBe(true);
 		expectEveryItemInOrder(api, run, 20, `Chat, stream on, 20 items, 50 ms + 1 s of stream (API open beyond the limiter's count: ${openBeyondLimiter})`);

@@ -1,0 +1,53 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test-only code: it watches the limiter on a timer */
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { accountOf, leaseLimiter } from '../../nodes/CometApi/transport';
+import { API_KEY, type FakeCometApi, type RecordedRequest } from './fake-cometapi';
+
+/*
+ * Checks for rate-limited runs that hold on a busy machine: they look at which request is which and
+ * at the limiter's own count, never at how many 429s the timing happened to produce.
+ */
+
+/**
+ * The requests after the first burst: all but the first try of items 0 … firstBurst − 1. Items are
+ * told by the number in their prompt ("kite 3"), not by arrival order: on a busy machine a request
+ * sent after the first answers can arrive before the last of the burst.
+ */
+export function afterFirstBurst(requests: RecordedRequest[], firstBurst: number): RecordedRequest[] {
+	const tried = new Set<number>();
+	return requests.filter((request) => {
+		const item = Number(/kite (\d+)/.exec(request.body.toString('utf8'))?.[1]);
+		const firstTry = !tried.has(item);
+		tried.add(item);
+		return !(firstTry && item < firstBurst);
+	});
+}
+
+/** The most requests the API was answering at once when one of these arrived. */
+export function mostInFlightOnArrival(requests: RecordedRequest[]): number {
+	return Math.max(0, ...requests.map((request) => request.inFlightOnArrival ?? 0));
+}
+
+/**
+ * Watches the fake API's account limiter (the one the node's runs share, joined here with the
+ * default cap) every millisecond until stop(), which gives the most replies the API had open
+ * beyond what the limiter counted in flight: 0 when every request, a streamed body to its end,
+ * holds a slot of that one limiter.
+ */
+export async function watchAccountLimiter(api: FakeCometApi): Promise<{ stop(): number }> {
+	const credentials = { apiKey: API_KEY, baseUrl: api.baseUrl };
+	const account = await accountOf({ getCredentials: async () => credentials } as unknown as IExecuteFunctions);
+	const lease = leaseLimiter(account, 32);
+	let openBeyondLimiter = 0;
+	const timer = setInterval(() => {
+		openBeyondLimiter = Math.max(openBeyondLimiter, api.inFlight() - lease.limiter.inFlight);
+	}, 1);
+	return {
+		stop() {
+			clearInterval(timer);
+			lease.release();
+			return openBeyondLimiter;
+		},
+	};
+}
