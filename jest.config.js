@@ -8,5 +8,6 @@ module.exports = {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }],
 	},
 	setupFiles: ['<rootDir>/test/helpers/env.ts'],
+	setupFilesAfterEnv: ['<rootDir>/test/helpers/user-folder.ts'],
 	testTimeout: 60000,
 };
