@@ -67,7 +67,13 @@ export async function waitUnlessCancelled(ms: number, signal?: AbortSignal): Pro
 		signal.addEventListener('abort', onAbort, { once: true });
 	});
 	try {
-		return await Promise.race([sleep(ms).then(() => !signal.aborted), aborted]);
+		// Given the signal, n8n's sleep clears its timer on a cancel (releases whose sleep takes no
+		// signal let the timer run out; the race answers at once either way).
+		const slept = sleep(ms, signal).then(
+			() => !signal.aborted,
+			() => false,
+		);
+		return await Promise.race([slept, aborted]);
 	} finally {
 		signal.removeEventListener('abort', onAbort);
 	}

@@ -1,4 +1,5 @@
-import { backoffMs, isRetryableNetworkFailure, isRetryableStatus, retryAfterMs } from '../../../../nodes/CometApi/transport/retry';
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test-only code: it counts the process's timers */
+import { backoffMs, isRetryableNetworkFailure, isRetryableStatus, retryAfterMs, waitUnlessCancelled } from '../../../../nodes/CometApi/transport/retry';
 
 describe('retry rules', () => {
 	it('retries 429, 500, 502, 503, 504, 524 and never 400, 401, 403, 404, 413, 422', () => {
@@ -32,5 +33,16 @@ describe('retry rules', () => {
 		expect(retryAfterMs('3600', now)).toBe(60000);
 		expect(retryAfterMs('soon', now)).toBeUndefined();
 		expect(retryAfterMs(undefined, now)).toBeUndefined();
+	});
+
+	it('a wait cancelled by the execution ends at once and leaves no timer running (a 60 s Retry-After would keep the process busy)', async () => {
+		const timers = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+		const before = timers();
+		const cancel = new AbortController();
+		const waiting = waitUnlessCancelled(60_000, cancel.signal);
+		expect(timers()).toBe(before + 1);
+		cancel.abort();
+		expect(await waiting).toBe(false);
+		expect(timers()).toBe(before);
 	});
 });
