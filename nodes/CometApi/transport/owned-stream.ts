@@ -53,13 +53,16 @@ export function ownStream(stream: ByteStream, options: OwnedStreamOptions): Byte
 		options.onSettled?.();
 	};
 	const { signal } = options;
+	// Stops the idle timer: when the reading ends, and when a reader that has what it needs (an SSE
+	// reply's [DONE], a size cap) destroys the stream and leaves the generator paused for good.
+	const stop = new AbortController();
 	const destroy = () => {
+		stop.abort();
 		stream.destroy?.();
 		settle();
 	};
 	async function* chunks(): AsyncGenerator<Buffer | string> {
 		const iterator = stream[Symbol.asyncIterator]();
-		const stop = new AbortController();
 		let waitingSince = Date.now();
 		const idle = idleWatch(options.idleMs, () => waitingSince, stop.signal).then((kind) => ({ kind }));
 		let onAbort: () => void = () => {};
@@ -83,7 +86,10 @@ export function ownStream(stream: ByteStream, options: OwnedStreamOptions): Byte
 					break;
 				}
 				if (outcome.kind !== 'chunk') {
-					fault = new StreamFault('stalled', `no data for ${options.idleMs / 1000} s`, 'ETIMEDOUT');
+					fault =
+						outcome.kind === 'idle'
+							? new StreamFault('stalled', `no data for ${options.idleMs / 1000} s`, 'ETIMEDOUT')
+							: new StreamFault('broken', 'the reply was destroyed while it was read', 'ERR_STREAM_DESTROYED');
 					break;
 				}
 				if (outcome.result.done) break;
@@ -95,7 +101,6 @@ export function ownStream(stream: ByteStream, options: OwnedStreamOptions): Byte
 				? new StreamFault('cancelled', 'The request to CometAPI was cancelled', 'ERR_CANCELED')
 				: new StreamFault('broken', message, String((error as { code?: unknown })?.code ?? 'stream_failed'));
 		} finally {
-			stop.abort();
 			signal?.removeEventListener('abort', onAbort);
 			destroy();
 		}

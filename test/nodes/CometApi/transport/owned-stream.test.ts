@@ -1,4 +1,9 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test-only code: a stream of its own, and the process's timers counted */
+import { Readable } from 'node:stream';
+
 import { sleep } from 'n8n-workflow';
+
+import { ownStream } from '../../../../nodes/CometApi/transport/owned-stream';
 
 import { answerChat, gpt4oImageAnswer, sseReply, sseText, streamChunks, useFakeChatApi } from '../../../helpers/fake-chat';
 import { API_KEY, errorReply } from '../../../helpers/fake-cometapi';
@@ -103,5 +108,30 @@ describe('stream: replies recognised by their content, read errors as API errors
 		expect(error!.message).toMatch(/^CometAPI’s reply broke off: /);
 		expect(error!.description).toContain('Run the node again.');
 		expect(api.requests).toHaveLength(1);
+	});
+});
+
+describe('owned streams: a reader that leaves early', () => {
+	it('destroying the stream mid-way (an SSE reply at [DONE], a size cap) clears its idle timer and settles it once', async () => {
+		const setTimer = jest.spyOn(global, 'setTimeout');
+		const clearTimer = jest.spyOn(global, 'clearTimeout');
+		try {
+			let settled = 0;
+			const owned = ownStream(Readable.from([Buffer.from('data: a\n\n'), Buffer.from('data: [DONE]\n\n'), Buffer.from('more')]), {
+				idleMs: 300_000,
+				onSettled: () => (settled += 1),
+			});
+			const reader = owned[Symbol.asyncIterator]();
+			expect((await reader.next()).value.toString()).toBe('data: a\n\n');
+			// The idle timer (the default Timeout, 300 s) runs while the reader holds the stream.
+			const idleTimer = setTimer.mock.results[setTimer.mock.calls.findIndex(([, ms]) => ms === 300_000)]?.value;
+			expect(idleTimer).toBeDefined();
+			owned.destroy?.();
+			expect(settled).toBe(1);
+			expect(await eventually(() => clearTimer.mock.calls.some(([timer]) => timer === idleTimer))).toBe(true);
+		} finally {
+			setTimer.mockRestore();
+			clearTimer.mockRestore();
+		}
 	});
 });
