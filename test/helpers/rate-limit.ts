@@ -1,6 +1,7 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- test-only code: it watches the limiter on a timer */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { DEFAULT_MAX_CONCURRENCY } from '../../nodes/CometApi/actions/common.description';
 import { accountOf, leaseLimiter } from '../../nodes/CometApi/transport';
 import { API_KEY, type FakeCometApi, type RecordedRequest } from './fake-cometapi';
 
@@ -30,24 +31,24 @@ export function mostInFlightOnArrival(requests: RecordedRequest[]): number {
 }
 
 /**
- * Watches the fake API's account limiter (the one the node's runs share, joined here with the
- * default cap) every millisecond until stop(), which gives the most replies the API had open
- * beyond what the limiter counted in flight: 0 when every request, a streamed body to its end,
- * holds a slot of that one limiter.
+ * Runs `run` while watching the fake API's account limiter (the one the node's runs share, joined
+ * here with the default cap) every millisecond. openBeyondLimiter is the most replies the API had
+ * open beyond what the limiter counted in flight: 0 when every request, a streamed body to its
+ * end, holds a slot of that one limiter.
  */
-export async function watchAccountLimiter(api: FakeCometApi): Promise<{ stop(): number }> {
+export async function watchingAccountLimiter<T>(api: FakeCometApi, run: () => Promise<T>): Promise<{ result: T; openBeyondLimiter: number }> {
 	const credentials = { apiKey: API_KEY, baseUrl: api.baseUrl };
 	const account = await accountOf({ getCredentials: async () => credentials } as unknown as IExecuteFunctions);
-	const lease = leaseLimiter(account, 32);
+	const lease = leaseLimiter(account, DEFAULT_MAX_CONCURRENCY);
 	let openBeyondLimiter = 0;
 	const timer = setInterval(() => {
 		openBeyondLimiter = Math.max(openBeyondLimiter, api.inFlight() - lease.limiter.inFlight);
 	}, 1);
-	return {
-		stop() {
-			clearInterval(timer);
-			lease.release();
-			return openBeyondLimiter;
-		},
-	};
+	try {
+		const result = await run();
+		return { result, openBeyondLimiter };
+	} finally {
+		clearInterval(timer);
+		lease.release();
+	}
 }

@@ -8,7 +8,7 @@ import { CometApi } from '../../../../nodes/CometApi/CometApi.node';
 import { sharedLimiterCount } from '../../../../nodes/CometApi/transport';
 import { API_KEY } from '../../../helpers/fake-cometapi';
 import { runCometApi, startCometApi, type NodeRun } from '../../../helpers/harness';
-import { afterFirstBurst, mostInFlightOnArrival, watchAccountLimiter } from '../../../helpers/rate-limit';
+import { afterFirstBurst, mostInFlightOnArrival, watchingAccountLimiter } from '../../../helpers/rate-limit';
 import { eventually, useFakeCometApi } from '../../../helpers/setup';
 
 /*
@@ -45,21 +45,16 @@ describe('Executions at the same time share their account’s limiter', () => {
 		// The first execution bursts its 20 requests and learns what the API takes; the other two start
 		// while it runs and join its limiter, so they send no burst of their own.
 		// Every request of the three must hold a slot of the account's one limiter while the API answers it.
-		const watch = await watchAccountLimiter(api);
-		let openBeyondLimiter: number;
-		let runs: NodeRun[];
-		try {
+		const { result: runs, openBeyondLimiter } = await watchingAccountLimiter(api, async () => {
 			const first = startCometApi(generateRun(20, credentials));
 			expect(await eventually(() => (api.statusCounts()[200] ?? 0) >= ADMITTED)).toBe(true);
 			const others = [1, 2].map(() => startCometApi(generateRun(20, credentials)));
-			runs = await Promise.all([first, ...others].map(async (started) => {
+			return await Promise.all([first, ...others].map(async (started) => {
 				const run = await started.finished;
 				const task = run.data.resultData.runData.CometAPI?.[0];
 				return { run, output: task?.data?.main?.[0] ?? [], error: task?.error ?? undefined, nextOutput: [] } as NodeRun;
 			}));
-		} finally {
-			openBeyondLimiter = watch.stop();
-		}
+		});
 		for (const run of runs) expectAllImages(run, 20);
 		expect(api.statusCounts()[200]).toBe(60);
 		// Executions with limiters of their own would each send a burst of 20 into a full API, the

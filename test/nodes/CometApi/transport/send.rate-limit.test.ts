@@ -1,7 +1,7 @@
 import { answerChat, gpt4oImageAnswer, sseReply, sseText, streamChunks, useFakeChatApi } from '../../../helpers/fake-chat';
 import { API_KEY, type FakeCometApi } from '../../../helpers/fake-cometapi';
 import { runCometApi, type NodeRun } from '../../../helpers/harness';
-import { afterFirstBurst, mostInFlightOnArrival, watchAccountLimiter } from '../../../helpers/rate-limit';
+import { afterFirstBurst, mostInFlightOnArrival, watchingAccountLimiter } from '../../../helpers/rate-limit';
 
 /*
  * A rate-limited account: the fake API admits 3 requests at once and answers 429 with
@@ -73,17 +73,9 @@ describe('stream: a streamed reply holds its limiter slot until its body is read
 			return { reply: { ...sseReply(text, Math.ceil(Buffer.byteLength(text) / 10)), chunkDelayMs: 100 } };
 		});
 		// The API must never have more replies open than the run's account limiter counts in flight.
-		const watch = await watchAccountLimiter(api);
-		let run: NodeRun;
-		let openBeyondLimiter: number;
-		try {
-			run = await fake.run(
-				{ prompt: '={{ $json.p }}' },
-				{ input: Array.from({ length: 20 }, (_, i) => ({ json: { p: `kite ${i}` } })) },
-			);
-		} finally {
-			openBeyondLimiter = watch.stop();
-		}
+		const { result: run, openBeyondLimiter } = await watchingAccountLimiter(api, async () =>
+			await fake.run({ prompt: '={{ $json.p }}' }, { input: Array.from({ length: 20 }, (_, i) => ({ json: { p: `kite ${i}` } })) }),
+		);
 		expect(api.requests.every((request) => request.path !== '/v1/chat/completions' || request.json?.stream === true)).toBe(true);
 		expectEveryItemInOrder(api, run, 20, `Chat, stream on, 20 items, 50 ms + 1 s of stream (API open beyond the limiter's count: ${openBeyondLimiter})`);
 		// A slot given back when the headers came would leave the limiter counting fewer requests than
