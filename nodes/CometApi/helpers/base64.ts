@@ -46,3 +46,100 @@ export function splitDataUri(text: string): { base64: string; mimeType?: string 
 	if (!match) return { base64: text };
 	return { base64: text.slice(match[0].length), mimeType: match[1].trim().toLowerCase() || undefined };
 }
+
+/** The most characters a `data:<type>;base64,` prefix may take before the base64 starts. */
+const DATA_URI_HEAD_MAX = 256;
+
+/** Base64 text decoded piece by piece (Base64Decoder): the bytes, or undefined when it was not valid base64. */
+export class DecodedBase64 {
+	constructor(
+		readonly data: Buffer | undefined,
+		/** The type a `data:<type>;base64,` prefix named. */
+		readonly mimeType?: string,
+	) {}
+}
+
+/**
+ * Decodes base64 text given in pieces (an image read from a reply as it arrives), so neither the
+ * text nor more than one piece of it is held: the bytes are decoded as they come. The same rules as
+ * decodeBase64 (and splitDataUri for a data URI prefix): one invalid character makes the whole
+ * value invalid.
+ */
+export class Base64Decoder {
+	private readonly parts: Buffer[] = [];
+
+	/** Symbols left over from the last piece (fewer than 4), decoded with the next. */
+	private carry = '';
+
+	/** The first characters, held until it is known whether they are a data URI prefix. */
+	private head: string | undefined = '';
+
+	private mimeType: string | undefined;
+
+	private symbols = 0;
+
+	private padding = 0;
+
+	private invalid = false;
+
+	write(text: string): void {
+		if (this.invalid || text === '') return;
+		if (this.head !== undefined) {
+			this.head += text;
+			const start = this.head.trimStart();
+			const mayBePrefix = /^data:/i.test(start) || 'data:'.startsWith(start.slice(0, 5).toLowerCase());
+			if (mayBePrefix && !this.head.includes(',') && this.head.length <= DATA_URI_HEAD_MAX) return;
+			const head = this.head;
+			this.head = undefined;
+			const { base64, mimeType } = splitDataUri(head);
+			this.mimeType = mimeType;
+			this.decode(base64);
+			return;
+		}
+		this.decode(text);
+	}
+
+	end(): DecodedBase64 {
+		if (this.head !== undefined) {
+			const head = this.head;
+			this.head = undefined;
+			const { base64, mimeType } = splitDataUri(head);
+			this.mimeType = mimeType;
+			this.decode(base64);
+		}
+		const leftover = this.symbols % 4;
+		if (this.invalid || this.symbols === 0 || leftover === 1) return new DecodedBase64(undefined);
+		if (this.carry !== '') this.parts.push(Buffer.from(this.carry, 'base64'));
+		const data = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts);
+		this.parts.length = 0;
+		return new DecodedBase64(data, this.mimeType);
+	}
+
+	private decode(text: string): void {
+		let clean = true;
+		for (let index = 0; index < text.length; index++) {
+			const code = text.charCodeAt(index);
+			if (isBase64Char(code)) {
+				if (this.padding > 0) return this.fail(); // data after "="
+				this.symbols++;
+			} else if (code === 61) {
+				if (++this.padding > 2) return this.fail();
+				clean = false;
+			} else if (code === 32 || code === 10 || code === 13 || code === 9) {
+				clean = false;
+			} else {
+				return this.fail();
+			}
+		}
+		const symbols = this.carry + (clean ? text : text.replace(/[\s=]+/g, ''));
+		const whole = symbols.length - (symbols.length % 4);
+		if (whole > 0) this.parts.push(Buffer.from(symbols.slice(0, whole), 'base64'));
+		this.carry = symbols.slice(whole);
+	}
+
+	private fail(): void {
+		this.invalid = true;
+		this.carry = '';
+		this.parts.length = 0;
+	}
+}

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { downloadImage, type DownloadOptions } from '../transport';
-import { decodeBase64, splitDataUri } from './base64';
+import { downloadImage, type DownloadOptions, type StringDiversion } from '../transport';
+import { Base64Decoder, DecodedBase64, decodeBase64, splitDataUri } from './base64';
 import type { ImageResult } from './binary-output';
 import { detectImageType } from './image-type';
 import { hasApiError, replyError } from './reply-error';
@@ -10,6 +10,15 @@ import { hasApiError, replyError } from './reply-error';
 export interface CollectOptions extends DownloadOptions {
 	downloadUrls: boolean;
 }
+
+/**
+ * How an images reply is read (apiDivertingRequest): each `b64_json` is decoded as it arrives, so
+ * the reply's base64 text is never held whole; collectImages takes what came of it.
+ */
+export const IMAGES_REPLY_DIVERSION: StringDiversion = {
+	keys: new Set(['b64_json']),
+	open: () => new Base64Decoder(),
+};
 
 /**
  * Reads the images of an `/images/generations` or `/images/edits` reply: `b64_json` is decoded,
@@ -35,7 +44,11 @@ export async function collectImages(
 		const record = (entry && typeof entry === 'object' ? entry : {}) as IDataObject;
 		const revisedPrompt =
 			typeof record.revised_prompt === 'string' && record.revised_prompt ? record.revised_prompt : undefined;
-		if (typeof record.b64_json === 'string' && record.b64_json !== '') {
+		if (record.b64_json instanceof DecodedBase64) {
+			const { data, mimeType } = record.b64_json;
+			if (!data) throw invalidBase64.call(this, index, { itemIndex, reply: 'CometAPI’s reply' });
+			images.push({ data, contentType: mimeType, revisedPrompt });
+		} else if (typeof record.b64_json === 'string' && record.b64_json !== '') {
 			const image = decodeResultImage.call(this, record.b64_json, index, { itemIndex, reply: 'CometAPI’s reply' });
 			images.push({ ...image, revisedPrompt });
 		} else if (typeof record.url === 'string' && record.url !== '') {
@@ -68,13 +81,15 @@ export function decodeResultImage(
 ): ImageResult {
 	const { base64, mimeType } = splitDataUri(text);
 	const data = decodeBase64(base64);
-	if (!data) {
-		throw new NodeOperationError(this.getNode(), `Image ${index + 1} in ${options.reply} is not valid base64`, {
-			itemIndex: options.itemIndex,
-			description: 'The reply was damaged on the way; run the node again.',
-		});
-	}
+	if (!data) throw invalidBase64.call(this, index, options);
 	return { data, contentType: mimeType };
+}
+
+function invalidBase64(this: IExecuteFunctions, index: number, options: { itemIndex: number; reply: string }) {
+	return new NodeOperationError(this.getNode(), `Image ${index + 1} in ${options.reply} is not valid base64`, {
+		itemIndex: options.itemIndex,
+		description: 'The reply was damaged on the way; run the node again.',
+	});
 }
 
 /**

@@ -3,7 +3,8 @@
  * - base-url.ts  the credential's two roots (the OpenAI-style `/v1` root and the host root)
  * - send.ts      one request: auth, timeout, retries (retry.ts) and the in-flight limit (limiter.ts,
  *                shared by the runs of one account: shared-limiters.ts)
- * - json.ts      JSON replies; errors.ts: API errors and their hints
+ * - json.ts      JSON replies (json-stream.ts: read as they arrive, their images decoded on the way);
+ *                errors.ts: API errors and their hints
  * - stream.ts    replies streamed as Server-Sent Events; owned-stream.ts: bodies read on the node's own timer
  * - download.ts  result images from URLs, without the key
  * - task.ts      the task engine for task APIs: submit once, poll until the task ends
@@ -13,6 +14,7 @@ export { DEFAULT_MAX_DOWNLOAD_MB, downloadImage, type Download, type DownloadOpt
 export { apiError, readApiError } from './errors';
 export type { ByteStream } from './http';
 export { apiRequest } from './json';
+export { apiDivertingRequest, type StringDiversion, type StringSink } from './json-stream';
 export { StreamFault } from './owned-stream';
 export { DEFAULT_MAX_RETRIES } from './retry';
 export { AdaptiveLimiter } from './limiter';

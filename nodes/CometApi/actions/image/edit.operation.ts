@@ -4,7 +4,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { readInputBlob, type AcceptedImages, type InputBlob } from '../../helpers/binary-input';
 import { JPEG, PNG, pngHasAlpha, WEBP } from '../../helpers/image-type';
 import { itemError } from '../../helpers/item-error';
-import { apiRequest } from '../../transport';
+import { IMAGES_REPLY_DIVERSION } from '../../helpers/images-response';
+import { apiDivertingRequest } from '../../transport';
 import { BINARY_FIELDS_HINT, modelProperty, promptProperty } from '../common.description';
 import { parsePropertyNames } from '../parameters';
 import type { RunContext } from '../run-context';
@@ -237,9 +238,10 @@ export async function execute(
 	for (const image of images) form.append(imageField, image.blob);
 	if (mask) form.append('mask', mask.blob);
 
-	const response = await apiRequest.call(
+	const response = await apiDivertingRequest.call(
 		this,
 		{ method: 'POST', endpoint: '/images/edits', body: form, ...request.settings, itemIndex },
+		IMAGES_REPLY_DIVERSION,
 		run,
 	);
 	return await imagesReplyToItems.call(this, itemIndex, run, request, response, {

@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { apiRequest } from '../../transport';
+import { IMAGES_REPLY_DIVERSION } from '../../helpers/images-response';
+import { apiDivertingRequest } from '../../transport';
 import { modelProperty, promptProperty } from '../common.description';
 import type { RunContext } from '../run-context';
 import {
@@ -81,9 +82,10 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const request = readImagesRequest.call(this, itemIndex, bodyOptions);
 	const { model, prompt, fields } = request;
-	const response = await apiRequest.call(
+	const response = await apiDivertingRequest.call(
 		this,
 		{ method: 'POST', endpoint: '/images/generations', body: { model, prompt, ...fields }, ...request.settings, itemIndex },
+		IMAGES_REPLY_DIVERSION,
 		run,
 	);
 	return await imagesReplyToItems.call(this, itemIndex, run, request, response);

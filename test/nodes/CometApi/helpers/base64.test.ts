@@ -1,4 +1,4 @@
-import { decodeBase64, splitDataUri } from '../../../../nodes/CometApi/helpers/base64';
+import { Base64Decoder, DecodedBase64, decodeBase64, splitDataUri } from '../../../../nodes/CometApi/helpers/base64';
 import { makePng } from '../../../helpers/images';
 
 describe('decodeBase64', () => {
@@ -22,5 +22,53 @@ describe('splitDataUri', () => {
 		['data:image/png,raw', { base64: 'data:image/png,raw' }],
 	])('%p', (text, expected) => {
 		expect(splitDataUri(text)).toEqual(expected);
+	});
+});
+
+describe('Base64Decoder', () => {
+	/** Gives the text in pieces of `size` characters. */
+	function decodeInPieces(text: string, size: number) {
+		const decoder = new Base64Decoder();
+		for (let at = 0; at < text.length; at += size) decoder.write(text.slice(at, at + size));
+		return decoder.end();
+	}
+
+	const png = makePng(7, 5);
+	const prefixed = `data:image/png;base64,${png.toString('base64')}`;
+
+	it.each([1, 2, 3, 5, 64, 10_000])('decodes what decodeBase64 decodes, in pieces of %p characters', (size) => {
+		for (const text of [
+			png.toString('base64'),
+			png.toString('base64url'),
+			png.toString('base64').replace(/(.{19})/g, '$1\r\n'),
+			png.toString('base64').replace(/=+$/, ''),
+		]) {
+			const decoded = decodeInPieces(text, size);
+			expect(decoded).toBeInstanceOf(DecodedBase64);
+			expect(decoded.data).toEqual(decodeBase64(text));
+			expect(decoded.mimeType).toBeUndefined();
+		}
+	});
+
+	it.each([1, 4, 7, 30, 10_000])('reads a data URI prefix cut into pieces of %p characters', (size) => {
+		const decoded = decodeInPieces(prefixed, size);
+		expect(decoded.data).toEqual(png);
+		expect(decoded.mimeType).toBe('image/png');
+		expect(decodeInPieces(` data:image/WEBP;base64,${png.toString('base64')}`, size).mimeType).toBe('image/webp');
+	});
+
+	it.each([1, 3, 10_000])('refuses what decodeBase64 refuses, in pieces of %p characters', (size) => {
+		for (const text of ['', '   ', 'abc%def', 'a', 'iVBOR***', '====abcd', 'abcd=e', 'ab===', 'data:image/png,raw', `${png.toString('base64')}"`]) {
+			expect(decodeBase64(text)).toBeUndefined();
+			expect(decodeInPieces(text, size).data).toBeUndefined();
+		}
+	});
+
+	it('decodes megabytes given in 64 KB pieces', () => {
+		const big = Buffer.alloc(3 * 1024 * 1024, 7);
+		const text = big.toString('base64');
+		const decoder = new Base64Decoder();
+		for (let at = 0; at < text.length; at += 65_536) decoder.write(text.slice(at, at + 65_536));
+		expect(decoder.end().data?.equals(big)).toBe(true);
 	});
 });
