@@ -11,26 +11,48 @@ function isBase64Char(code: number): boolean {
 	);
 }
 
+/** Any character but the base64 alphabet's: white space, padding, or something invalid. */
+const NOT_A_SYMBOL = /[^A-Za-z0-9+/_-]/;
+
+/** What a strict base64 reading has counted so far. */
+interface Base64Count {
+	symbols: number;
+	padding: number;
+}
+
 /**
- * Decodes base64 image data strictly: Buffer.from() silently skips bad characters, which would
- * turn a broken reply into a broken file. Returns undefined when the text is not valid base64.
- * One pass over the text (images are megabytes of base64; a regular expression was 4× slower).
+ * Counts the symbols and padding of a piece of base64 text into `count`; false when the piece is
+ * invalid: a character outside the alphabet and white space, more than two "=", or data after one.
+ * A piece of symbols only (nearly always) is checked by one regular expression, five times faster
+ * than a loop over its characters.
  */
-export function decodeBase64(text: string): Buffer | undefined {
-	let symbols = 0;
-	let padding = 0;
+function countBase64(text: string, count: Base64Count): boolean {
+	if (!NOT_A_SYMBOL.test(text)) {
+		if (count.padding > 0 && text.length > 0) return false; // data after "="
+		count.symbols += text.length;
+		return true;
+	}
 	for (let index = 0; index < text.length; index++) {
 		const code = text.charCodeAt(index);
 		if (isBase64Char(code)) {
-			if (padding > 0) return undefined; // data after "="
-			symbols++;
+			if (count.padding > 0) return false; // data after "="
+			count.symbols++;
 		} else if (code === 61) {
-			if (++padding > 2) return undefined;
+			if (++count.padding > 2) return false;
 		} else if (code !== 32 && code !== 10 && code !== 13 && code !== 9) {
-			return undefined;
+			return false;
 		}
 	}
-	if (symbols === 0 || symbols % 4 === 1) return undefined;
+	return true;
+}
+
+/**
+ * Decodes base64 image data strictly: Buffer.from() silently skips bad characters, which would
+ * turn a broken reply into a broken file. Returns undefined when the text is not valid base64.
+ */
+export function decodeBase64(text: string): Buffer | undefined {
+	const count = { symbols: 0, padding: 0 };
+	if (!countBase64(text, count) || count.symbols === 0 || count.symbols % 4 === 1) return undefined;
 	// Node's base64 decoder takes both alphabets and skips the white space counted out above.
 	return Buffer.from(text, 'base64');
 }
@@ -76,62 +98,41 @@ export class Base64Decoder {
 
 	private mimeType: string | undefined;
 
-	private symbols = 0;
-
-	private padding = 0;
+	private readonly count: Base64Count = { symbols: 0, padding: 0 };
 
 	private invalid = false;
 
 	write(text: string): void {
 		if (this.invalid || text === '') return;
-		if (this.head !== undefined) {
-			this.head += text;
-			const start = this.head.trimStart();
-			const mayBePrefix = /^data:/i.test(start) || 'data:'.startsWith(start.slice(0, 5).toLowerCase());
-			if (mayBePrefix && !this.head.includes(',') && this.head.length <= DATA_URI_HEAD_MAX) return;
-			const head = this.head;
-			this.head = undefined;
-			const { base64, mimeType } = splitDataUri(head);
-			this.mimeType = mimeType;
-			this.decode(base64);
-			return;
-		}
-		this.decode(text);
+		if (this.head === undefined) return this.decode(text);
+		this.head += text;
+		const start = this.head.trimStart();
+		const mayBePrefix = /^data:/i.test(start) || 'data:'.startsWith(start.slice(0, 5).toLowerCase());
+		if (!mayBePrefix || this.head.includes(',') || this.head.length > DATA_URI_HEAD_MAX) this.decodeHead();
 	}
 
 	end(): DecodedBase64 {
-		if (this.head !== undefined) {
-			const head = this.head;
-			this.head = undefined;
-			const { base64, mimeType } = splitDataUri(head);
-			this.mimeType = mimeType;
-			this.decode(base64);
-		}
-		const leftover = this.symbols % 4;
-		if (this.invalid || this.symbols === 0 || leftover === 1) return new DecodedBase64(undefined);
+		if (this.head !== undefined) this.decodeHead();
+		const { symbols } = this.count;
+		if (this.invalid || symbols === 0 || symbols % 4 === 1) return new DecodedBase64(undefined);
 		if (this.carry !== '') this.parts.push(Buffer.from(this.carry, 'base64'));
 		const data = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts);
 		this.parts.length = 0;
 		return new DecodedBase64(data, this.mimeType);
 	}
 
+	/** Decodes the held first characters, after their data URI prefix if they have one. */
+	private decodeHead(): void {
+		const { base64, mimeType } = splitDataUri(this.head ?? '');
+		this.head = undefined;
+		this.mimeType = mimeType;
+		this.decode(base64);
+	}
+
 	private decode(text: string): void {
-		let clean = true;
-		for (let index = 0; index < text.length; index++) {
-			const code = text.charCodeAt(index);
-			if (isBase64Char(code)) {
-				if (this.padding > 0) return this.fail(); // data after "="
-				this.symbols++;
-			} else if (code === 61) {
-				if (++this.padding > 2) return this.fail();
-				clean = false;
-			} else if (code === 32 || code === 10 || code === 13 || code === 9) {
-				clean = false;
-			} else {
-				return this.fail();
-			}
-		}
-		const symbols = this.carry + (clean ? text : text.replace(/[\s=]+/g, ''));
+		const before = this.count.symbols;
+		if (!countBase64(text, this.count)) return this.fail();
+		const symbols = this.carry + (this.count.symbols - before === text.length ? text : text.replace(/[\s=]+/g, ''));
 		const whole = symbols.length - (symbols.length % 4);
 		if (whole > 0) this.parts.push(Buffer.from(symbols.slice(0, whole), 'base64'));
 		this.carry = symbols.slice(whole);
