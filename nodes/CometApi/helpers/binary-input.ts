@@ -12,9 +12,10 @@ import { StoredFile, type ChunkStream } from './stored-file';
  *
  * Memory:
  * - Edit Image's uploads from the binary store (filesystem / S3 / database mode: the binary has an
- *   id) are not held at all (`fromStore`): each file is read through once for the checks, keeping
- *   only its first bytes, and sent as a StoredFile, streamed from the store while the request is
- *   written (and read again for a retry).
+ *   id) are not held at all (`fromStore`): for the checks only each file's first bytes are read
+ *   (its length is the one the store recorded; a store that records none has the file read through
+ *   once), and it is sent as a StoredFile, streamed from the store while the request is written
+ *   (and read again for a retry).
  * - Otherwise a stored file is read with getBinaryStream in chunks; each chunk is copied into a
  *   small Blob and dropped, and the small Blobs are joined with `new Blob(parts)`, which references
  *   them without copying: the whole file never exists as a Buffer (`new Blob([buffer])` copies).
@@ -127,6 +128,8 @@ const CHUNK_BYTES = 256 * 1024;
  * in their first 30 bytes; a JPEG frame header may follow large metadata segments (EXIF, ICC).
  */
 const HEAD_BYTES = 1024 * 1024;
+/** The pieces a stored file's head is read in: one holds a PNG's, WEBP's or GIF's size, and most JPEGs'. */
+const HEAD_CHUNK_BYTES = 64 * 1024;
 
 /** An input image ready for a multipart upload. */
 export interface InputBlob {
@@ -184,11 +187,57 @@ async function scanStored(
 	return { head: Buffer.concat(head).subarray(0, HEAD_BYTES), byteLength };
 }
 
+/** The size the binary store recorded for a file when it stored it, if it says. */
+async function storedSize(context: IExecuteFunctions, binaryDataId: string): Promise<number | undefined> {
+	try {
+		const { fileSize } = await context.helpers.getBinaryMetadata(binaryDataId);
+		return Number.isSafeInteger(fileSize) && fileSize > 0 ? fileSize : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * A stored file's first bytes, read until its pixel size is known (PNG, WEBP and GIF: the first
+ * chunk; a JPEG: its frame header) or HEAD_BYTES are read; the rest is not read.
+ */
+async function readStoredHead(context: IExecuteFunctions, binaryDataId: string): Promise<Buffer> {
+	const stream = (await context.helpers.getBinaryStream(binaryDataId, HEAD_CHUNK_BYTES)) as unknown as ChunkStream;
+	const chunks: Uint8Array[] = [];
+	let bytes = 0;
+	try {
+		for await (const chunk of stream) {
+			chunks.push(chunk);
+			bytes += chunk.length;
+			if (bytes >= HEAD_BYTES || readImageSize(Buffer.concat(chunks))) break;
+		}
+	} finally {
+		stream.destroy?.();
+	}
+	return Buffer.concat(chunks).subarray(0, HEAD_BYTES);
+}
+
+/**
+ * A stored file's head and length without reading it whole: the length the store recorded (n8n's
+ * stores record it when they store a file), else a read through the file.
+ */
+async function inspectStored(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	property: string,
+	binaryDataId: string,
+): Promise<{ head: Buffer; byteLength: number }> {
+	const byteLength = await storedSize(context, binaryDataId);
+	if (byteLength === undefined) return await scanStored(context, itemIndex, property, binaryDataId);
+	if (byteLength > MAX_INPUT_IMAGE_BYTES) throw imageTooLarge(context, itemIndex, property, byteLength);
+	return { head: await readStoredHead(context, binaryDataId), byteLength };
+}
+
 /**
  * Reads one input image through n8n's binary helpers and checks it before anything is sent:
  * present, not empty, not over 50 MB, an image, and one of `accepted` (when given).
- * With `fromStore`, a file of the binary store is not held: it is read through once for the checks
- * and given as a StoredFile, which reads it from the store again each time it is sent.
+ * With `fromStore`, a file of the binary store is not held: only its first bytes are read for the
+ * checks, and it is given as a StoredFile, which reads it from the store each time it is sent.
  */
 export async function readInputBlob(
 	this: IExecuteFunctions,
@@ -201,7 +250,7 @@ export async function readInputBlob(
 	const meta = inputBinaryMeta.call(this, itemIndex, property, fieldLabel);
 	const id = meta.id;
 	if (id && options.fromStore) {
-		const { head, byteLength } = await scanStored(this, itemIndex, property, id);
+		const { head, byteLength } = await inspectStored(this, itemIndex, property, id);
 		const { mimeType, fileName } = checkImageBytes.call(this, itemIndex, property, meta, byteLength, head, accepted);
 		const open = async () => (await this.helpers.getBinaryStream(id, CHUNK_BYTES)) as unknown as ChunkStream;
 		return { property, blob: new StoredFile(open, byteLength, fileName, mimeType), mimeType, fileName, size: readImageSize(head) };

@@ -5,7 +5,7 @@ import { runEditChain } from '../../../../helpers/edit-chain';
 import { API_KEY, errorReply, type FakeReply } from '../../../../helpers/fake-cometapi';
 import { parseMultipart } from '../../../../helpers/fake-edits';
 import { binaryBuffer, runCometApi, type InputItem } from '../../../../helpers/harness';
-import { makeJpeg, makePng, makeWebp } from '../../../../helpers/images';
+import { makeJpeg, makeNoisePng, makePng, makeWebp } from '../../../../helpers/images';
 import { failFirst as failFirstAt, useFakeCometApi } from '../../../../helpers/setup';
 
 /*
@@ -188,17 +188,28 @@ describe('Edit Image in filesystem binary mode: faults', () => {
 });
 
 describe('Edit Image streams its inputs from the binary store', () => {
-	/** Counts the reads of n8n's binary store (getBinaryStream) by binary id while `body` runs. */
-	async function countingStoreReads<T>(body: () => Promise<T>): Promise<{ result: T; reads: Map<string, number> }> {
+	/** Counts the reads of n8n's binary store (getBinaryStream) by binary id while `body` runs, and the bytes each id gave. */
+	async function countingStoreReads<T>(
+		body: () => Promise<T>,
+	): Promise<{ result: T; reads: Map<string, number>; bytes: Map<string, number> }> {
 		const reads = new Map<string, number>();
+		const bytes = new Map<string, number>();
 		const service = Container.get(BinaryDataService);
 		const original = service.getAsStream.bind(service);
 		const spy = jest.spyOn(service, 'getAsStream').mockImplementation(async (id, chunkSize) => {
 			reads.set(id, (reads.get(id) ?? 0) + 1);
-			return await original(id, chunkSize);
+			const stream = await original(id, chunkSize);
+			// Counted as the reader takes the chunks: a reader that stops early takes no more.
+			const read = stream.read.bind(stream);
+			stream.read = (size?: number) => {
+				const chunk = read(size) as Buffer | null;
+				if (chunk) bytes.set(id, (bytes.get(id) ?? 0) + chunk.length);
+				return chunk;
+			};
+			return stream;
 		});
 		try {
-			return { result: await body(), reads };
+			return { result: await body(), reads, bytes };
 		} finally {
 			spy.mockRestore();
 		}
@@ -226,6 +237,38 @@ describe('Edit Image streams its inputs from the binary store', () => {
 			{ field: 'image[]', fileName: 'a.png', mimeType: 'image/png', data: makePng(300, 200, 1) },
 			{ field: 'image[]', fileName: 'b.jpg', mimeType: 'image/jpeg', data: makeJpeg(64, 64, 2) },
 		]);
+	});
+
+	it('the checks read only the first bytes of a file; the request reads it whole', async () => {
+		const large = makeNoisePng(1024, 768);
+		expect(large.length).toBeGreaterThan(1024 * 1024);
+		const { result, reads, bytes } = await countingStoreReads(() =>
+			edit([{ binary: { data: { data: large, fileName: 'large.png', mimeType: 'image/png' } } }]),
+		);
+		expect(result.error).toBeUndefined();
+		expect([...reads.values()]).toEqual([2]);
+		// One chunk (64 KB) for the checks, the whole file for the request: not the file twice.
+		const [read] = [...bytes.values()];
+		expect(read).toBeGreaterThanOrEqual(large.length);
+		expect(read).toBeLessThanOrEqual(large.length + 64 * 1024);
+		expect((await parseMultipart(attempts()[0])).files[0].data.equals(large)).toBe(true);
+	});
+
+	it('a store that records no size: the file is read through once for its checks, and sent whole', async () => {
+		const large = makeNoisePng(1024, 768);
+		const service = Container.get(BinaryDataService);
+		const getMetadata = service.getMetadata.bind(service);
+		const spy = jest.spyOn(service, 'getMetadata').mockImplementation(async (id) => ({ ...(await getMetadata(id)), fileSize: undefined as unknown as number }));
+		try {
+			const { result, bytes } = await countingStoreReads(() =>
+				edit([{ binary: { data: { data: large, fileName: 'large.png', mimeType: 'image/png' } } }]),
+			);
+			expect(result.error).toBeUndefined();
+			expect([...bytes.values()]).toEqual([2 * large.length]);
+			expect((await parseMultipart(attempts()[0])).files[0].data.equals(large)).toBe(true);
+		} finally {
+			spy.mockRestore();
+		}
 	});
 
 	it('a retry after a 500 sends the full body again, rebuilt from the store', async () => {
