@@ -34,19 +34,21 @@ export function mostInFlightOnArrival(requests: RecordedRequest[]): number {
  * Runs `run` while watching the fake API's account limiter (the one the node's runs share, joined
  * here with the default cap) every millisecond. openBeyondLimiter is the most replies the API had
  * open beyond what the limiter counted in flight: 0 when every request, a streamed body to its
- * end, holds a slot of that one limiter.
+ * end, holds a slot of that one limiter. lowestLimit is the lowest limit the limiter had learned.
  */
-export async function watchingAccountLimiter<T>(api: FakeCometApi, run: () => Promise<T>): Promise<{ result: T; openBeyondLimiter: number }> {
+export async function watchingAccountLimiter<T>(api: FakeCometApi, run: () => Promise<T>): Promise<{ result: T; openBeyondLimiter: number; lowestLimit: number }> {
 	const credentials = { apiKey: API_KEY, baseUrl: api.baseUrl };
 	const account = await accountOf({ getCredentials: async () => credentials } as unknown as IExecuteFunctions);
 	const lease = leaseLimiter(account, DEFAULT_MAX_CONCURRENCY);
 	let openBeyondLimiter = 0;
+	let lowestLimit = Infinity;
 	const timer = setInterval(() => {
 		openBeyondLimiter = Math.max(openBeyondLimiter, api.inFlight() - lease.limiter.inFlight);
+		lowestLimit = Math.min(lowestLimit, lease.limiter.currentLimit);
 	}, 1);
 	try {
 		const result = await run();
-		return { result, openBeyondLimiter };
+		return { result, openBeyondLimiter, lowestLimit };
 	} finally {
 		clearInterval(timer);
 		lease.release();

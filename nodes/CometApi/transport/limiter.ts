@@ -1,10 +1,12 @@
 /**
  * Keeps at most `limit` requests to CometAPI in flight and adapts the limit to the API. It starts
  * at the cap (Max Concurrent Requests): a burst goes out as fast as the API takes it. A 429 sets
- * the limit to how many requests were in flight when the refused one was sent, less itself (never
- * below 1): what the API took, learned in one step, with no halving that would leave the API idle
- * while the limit climbs back. Counting at the send, not at the answer, keeps two refusals of one
- * burst from ratcheting the limit below what the API takes. While enough requests wait for a slot
+ * the limit to how many of the other requests are still in flight when the refusal comes back
+ * (never below 1): the refusals of a burst come back at once, the requests the API took stay in
+ * flight, so after the last refusal the limit is what the API took, learned in one step, with no
+ * halving that would leave the API idle while the limit climbs back. (Counting what was in flight
+ * when the refused request was sent is not enough: the requests of a burst arrive in any order, and
+ * one sent 4th may be refused while one sent 5th was taken.) While enough requests wait for a slot
  * to fill two more rounds, the limit rises by one after twice its size in successes without a 429,
  * up to the cap, so the node finds room the API gives back without overrunning a rate-limited
  * account by more than one request. Near the end of a batch it does not try: a refused try waits
@@ -47,21 +49,18 @@ export class AdaptiveLimiter {
 		this.drain();
 	}
 
-	/**
-	 * Waits for a free slot; rejects when the signal aborts first. Resolves with how many requests are
-	 * in flight with this one, for release().
-	 */
-	async acquire(signal?: AbortSignal): Promise<number> {
+	/** Waits for a free slot; rejects when the signal aborts first. */
+	async acquire(signal?: AbortSignal): Promise<void> {
 		if (signal?.aborted) throw new Error('aborted');
 		if (this.active < this.currentLimit && this.waiting.length === 0) {
 			this.active += 1;
-			return this.active;
+			return;
 		}
-		return await new Promise<number>((resolve, reject) => {
+		return await new Promise<void>((resolve, reject) => {
 			const grant = () => {
 				signal?.removeEventListener('abort', onAbort);
 				this.active += 1;
-				resolve(this.active);
+				resolve();
 			};
 			const onAbort = () => {
 				const index = this.waiting.indexOf(grant);
@@ -73,14 +72,11 @@ export class AdaptiveLimiter {
 		});
 	}
 
-	/**
-	 * Frees the slot and adapts the limit to how the request went. `sentWith`: what acquire() gave,
-	 * the requests in flight when it was sent (itself included).
-	 */
-	release(outcome: 'success' | 'rateLimited' | 'failed', sentWith: number = this.active): void {
+	/** Frees the slot and adapts the limit to how the request went. */
+	release(outcome: 'success' | 'rateLimited' | 'failed'): void {
 		if (outcome === 'rateLimited') {
-			// Refused with at most sentWith - 1 others of ours in flight: the API takes no more than that.
-			this.learned = Math.max(1, Math.min(this.currentLimit, sentWith - 1));
+			// The others still in flight: the API has taken them (or will refuse them too, and lower this again).
+			this.learned = Math.max(1, Math.min(this.currentLimit, this.active - 1));
 			this.successesSinceRateLimit = 0;
 		} else if (outcome === 'success' && this.learned < this.cap && this.waiting.length >= 2 * this.learned) {
 			this.successesSinceRateLimit += 1;

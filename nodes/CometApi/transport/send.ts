@@ -197,17 +197,16 @@ export async function send(
 		if (encoding === 'stream') options.encoding = 'stream';
 		if (request.body !== undefined) options.body = request.body;
 
-		let sentWith = 0;
 		if (limiter) {
 			try {
-				sentWith = await limiter.acquire(signal);
+				await limiter.acquire(signal);
 			} catch {
 				throw cancelledError(this, itemIndex);
 			}
 		}
 		const outcome = await attemptOnce.call(this, options, timeoutMs, signal);
 		if ('failure' in outcome) {
-			limiter?.release('failed', sentWith);
+			limiter?.release('failed');
 			if (signal?.aborted) throw cancelledError(this, itemIndex);
 			const { failure } = outcome;
 			const billable = request.once
@@ -240,7 +239,7 @@ export async function send(
 		if (status >= 200 && status < 300) {
 			if (encoding === 'json') {
 				detach();
-				limiter?.release('success', sentWith);
+				limiter?.release('success');
 				return response;
 			}
 			// The slot is held until the body is read to its end, fails, or is abandoned.
@@ -249,12 +248,12 @@ export async function send(
 				signal,
 				onSettled: () => {
 					detach();
-					limiter?.release('success', sentWith);
+					limiter?.release('success');
 				},
 			});
 			return response;
 		}
-		limiter?.release(status === 429 ? 'rateLimited' : 'failed', sentWith);
+		limiter?.release(status === 429 ? 'rateLimited' : 'failed');
 		const body = encoding === 'stream' ? await readErrorBody(response.body as ByteStream, timeoutMs) : response.body;
 		detach();
 		const details = readApiError(status, body);

@@ -52,19 +52,21 @@ describe('AdaptiveLimiter', () => {
 		expect(limiter.currentLimit).toBe(3);
 	});
 
-	it('counts what was in flight when the refused request was sent: two refusals of one probe do not lower the limit twice', async () => {
+	it('each refusal of a burst sets the limit to the requests still in flight, so the last leaves what the API took', async () => {
 		const limiter = new AdaptiveLimiter(32);
-		const positions: number[] = [];
-		for (let i = 0; i < 20; i++) positions.push(await limiter.acquire());
-		expect(positions).toEqual([...Array(20).keys()].map((i) => i + 1));
-		// The API takes 4: the requests sent 5th to 20th are refused, their answers in any order.
-		for (const sentWith of [9, 5, 20, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]) limiter.release('rateLimited', sentWith);
+		await take(limiter, 20);
+		// The API took 4 of the 20 (in whatever order they arrived): the 16 refusals come back while those 4 are in flight.
+		for (let refused = 1; refused <= 16; refused++) {
+			limiter.release('rateLimited');
+			expect(limiter.currentLimit).toBe(20 - refused);
+			expect(limiter.inFlight).toBe(20 - refused);
+		}
 		expect(limiter.currentLimit).toBe(4);
-		// Two requests sent with 5 in flight (a probe) are both refused; a success came back in between.
-		limiter.release('success', 1);
-		limiter.release('rateLimited', 5);
-		limiter.release('rateLimited', 5);
+		// A success frees a slot without changing the limit; the next request takes it.
+		limiter.release('success');
 		expect(limiter.currentLimit).toBe(4);
+		await take(limiter, 1);
+		expect(limiter.inFlight).toBe(4);
 	});
 
 	it('never goes below 1', async () => {

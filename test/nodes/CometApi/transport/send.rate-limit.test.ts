@@ -1,6 +1,8 @@
 import { answerChat, gpt4oImageAnswer, sseReply, sseText, streamChunks, useFakeChatApi } from '../../../helpers/fake-chat';
 import { API_KEY, type FakeCometApi } from '../../../helpers/fake-cometapi';
 import { runCometApi, type NodeRun } from '../../../helpers/harness';
+import '../../../helpers/fake-edits';
+import { makeNoisePng, makePng } from '../../../helpers/images';
 import { afterFirstBurst, mostInFlightOnArrival, watchingAccountLimiter } from '../../../helpers/rate-limit';
 
 /*
@@ -62,6 +64,35 @@ describe('send: 429 is back-pressure against an API admitting 3 in flight', () =
 		},
 		180_000,
 	);
+});
+
+describe('a burst that arrives out of order', () => {
+	it('the limit learned is what the API took, though a request sent early was refused and later ones were taken', async () => {
+		const admitted = 4;
+		api.admit({ limit: admitted, retryAfter: '1', latencyMs: 2000 });
+		// Item 1's upload is large: it is sent 2nd but arrives after the small uploads of items 2–4,
+		// and is refused while they are taken.
+		const large = makeNoisePng(1600, 1600);
+		const input = Array.from({ length: 8 }, (_, i) => ({
+			json: { p: `kite ${i}` },
+			binary: { data: { data: i === 1 ? large : makePng(8, 8, i), fileName: `in${i}.png`, mimeType: 'image/png' } },
+		}));
+		const { result: run, lowestLimit } = await watchingAccountLimiter(api, async () =>
+			await runCometApi({
+				parameters: { resource: 'image', operation: 'edit', prompt: '={{ $json.p }}' },
+				credentials: { apiKey: API_KEY, baseUrl: api.baseUrl },
+				input,
+			}),
+		);
+		expect(run.error).toBeUndefined();
+		expect(run.output).toHaveLength(8);
+		const firstTries = api.requests.slice(0, 8).map((request) => ({ item: Number(/kite (\d+)/.exec(request.body.toString('latin1'))?.[1]), status: request.status }));
+		// The case this test is about: item 1 refused in the first burst while items sent after it were taken.
+		expect(firstTries.find((request) => request.item === 1)?.status).toBe(429);
+		expect(firstTries.filter((request) => request.item > 1 && request.status === 200).length).toBeGreaterThan(0);
+		// Counting what was in flight when item 1 was sent (1 other) would have set the limit to 1.
+		expect(lowestLimit).toBe(admitted);
+	}, 60_000);
 });
 
 describe('stream: a streamed reply holds its limiter slot until its body is read', () => {
