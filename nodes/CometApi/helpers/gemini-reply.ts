@@ -1,14 +1,29 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import type { StringDiversion } from '../transport';
+import { Base64Decoder, DecodedBase64 } from './base64';
+
 /*
  * Reading a Gemini `generateContent` reply (Google's GenerateContentResponse, which CometAPI passes
  * through): the images, the text, why the model stopped, usage and grounding sources. Field names
  * are read in Google's camelCase and in the snake_case some guides and relays use.
  */
 
-/** An inline image of the reply, still base64 (decoded strictly where it becomes a binary). */
+/**
+ * How a Gemini reply is read (apiDivertingRequest): each inline image's `data` is decoded as it
+ * arrives (no other field of a GenerateContentResponse is named `data`).
+ */
+export const GEMINI_REPLY_DIVERSION: StringDiversion = {
+	keys: new Set(['data']),
+	open: () => new Base64Decoder(),
+};
+
+/**
+ * An inline image of the reply: decoded as the reply arrived, or still base64 (a reply given as an
+ * object; decoded strictly where it becomes a binary).
+ */
 export interface GeminiImage {
-	data: string;
+	data: string | DecodedBase64;
 	mimeType?: string;
 	/** An intermediate image the model drew while thinking (`thought: true`), not a result. */
 	thought: boolean;
@@ -90,7 +105,7 @@ export function parseGeminiReply(body: IDataObject): GeminiReply {
 		for (const part of asList(content?.parts)) {
 			const thought = part.thought === true;
 			const inline = asRecord(field(part, 'inlineData', 'inline_data'));
-			const data = asText(inline?.data);
+			const data = inline?.data instanceof DecodedBase64 ? inline.data : asText(inline?.data);
 			if (data) {
 				reply.images.push({ data, mimeType: asText(field(inline, 'mimeType', 'mime_type')), thought });
 			} else if (typeof part.text === 'string' && part.text.trim() !== '') {

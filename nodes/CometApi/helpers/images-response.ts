@@ -44,11 +44,7 @@ export async function collectImages(
 		const record = (entry && typeof entry === 'object' ? entry : {}) as IDataObject;
 		const revisedPrompt =
 			typeof record.revised_prompt === 'string' && record.revised_prompt ? record.revised_prompt : undefined;
-		if (record.b64_json instanceof DecodedBase64) {
-			const { data, mimeType } = record.b64_json;
-			if (!data) throw invalidBase64.call(this, index, { itemIndex, reply: 'CometAPI’s reply' });
-			images.push({ data, contentType: mimeType, revisedPrompt });
-		} else if (typeof record.b64_json === 'string' && record.b64_json !== '') {
+		if (record.b64_json instanceof DecodedBase64 || (typeof record.b64_json === 'string' && record.b64_json !== '')) {
 			const image = decodeResultImage.call(this, record.b64_json, index, { itemIndex, reply: 'CometAPI’s reply' });
 			images.push({ ...image, revisedPrompt });
 		} else if (typeof record.url === 'string' && record.url !== '') {
@@ -70,26 +66,29 @@ export async function collectImages(
 }
 
 /**
- * Decodes image `index` (0-based) of a reply from base64, with or without a `data:image/…;base64,`
- * prefix; invalid base64 is an error naming the image, not a broken file.
+ * Image `index` (0-based) of a reply: base64 text decoded here, with or without a
+ * `data:image/…;base64,` prefix, or what a Base64Decoder made of it as the reply arrived. Invalid
+ * base64 is an error naming the image, not a broken file.
  */
 export function decodeResultImage(
 	this: IExecuteFunctions,
-	text: string,
+	text: string | DecodedBase64,
 	index: number,
 	options: { itemIndex: number; reply: string },
 ): ImageResult {
-	const { base64, mimeType } = splitDataUri(text);
-	const data = decodeBase64(base64);
-	if (!data) throw invalidBase64.call(this, index, options);
+	const { data, mimeType } = text instanceof DecodedBase64 ? text : decodeText(text);
+	if (!data) {
+		throw new NodeOperationError(this.getNode(), `Image ${index + 1} in ${options.reply} is not valid base64`, {
+			itemIndex: options.itemIndex,
+			description: 'The reply was damaged on the way; run the node again.',
+		});
+	}
 	return { data, contentType: mimeType };
 }
 
-function invalidBase64(this: IExecuteFunctions, index: number, options: { itemIndex: number; reply: string }) {
-	return new NodeOperationError(this.getNode(), `Image ${index + 1} in ${options.reply} is not valid base64`, {
-		itemIndex: options.itemIndex,
-		description: 'The reply was damaged on the way; run the node again.',
-	});
+function decodeText(text: string): { data: Buffer | undefined; mimeType?: string } {
+	const { base64, mimeType } = splitDataUri(text);
+	return { data: decodeBase64(base64), mimeType };
 }
 
 /**

@@ -3,11 +3,11 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { readInputBlob } from '../../helpers/binary-input';
 import { toOutputItems, type ImageResult } from '../../helpers/binary-output';
-import { parseGeminiReply, SAFETY_STOPS, type GeminiReply } from '../../helpers/gemini-reply';
+import { GEMINI_REPLY_DIVERSION, parseGeminiReply, SAFETY_STOPS, type GeminiReply } from '../../helpers/gemini-reply';
 import { decodeResultImage } from '../../helpers/images-response';
 import { itemError, quoteText } from '../../helpers/item-error';
 import { reportTokenUsage } from '../../helpers/token-usage';
-import { apiRequest } from '../../transport';
+import { apiDivertingRequest } from '../../transport';
 import {
 	parseAdditionalFields,
 	parsePropertyNames,
@@ -131,7 +131,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: R
 	const requestSettings = readRequestSettings(options);
 	const output = readOutputSettings.call(this, options, itemIndex);
 	const contents = [{ role: 'user', parts: await userParts.call(this, itemIndex, prompt, fields) }];
-	const response = await apiRequest.call(
+	const response = await apiDivertingRequest.call(
 		this,
 		{
 			method: 'POST',
@@ -141,6 +141,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: R
 			...requestSettings,
 			itemIndex,
 		},
+		GEMINI_REPLY_DIVERSION,
 		run,
 	);
 

@@ -1,6 +1,7 @@
 import {
 	answerGemini,
 	finalImage,
+	geminiReplyJson,
 	googleError,
 	imagePart,
 	textPart,
@@ -287,6 +288,19 @@ describe('Gemini: Generate or Edit Image, the reply', () => {
 		answerGemini(() => ({ reply: { json: { usageMetadata: USAGE } } }));
 		const { error } = await fake.run();
 		expect(error?.message).toBe('Gemini’s reply holds no candidates and no block reason');
+	});
+
+	it.each([false, true])('a reply sent in 5-byte pieces (snake_case: %p) gives each image whole, decoded as it arrived', async (snakeCase) => {
+		const image = makePng(30, 20, 9);
+		answerGemini((request) => {
+			const json = geminiReplyJson({ parts: [textPart('here'), imagePart(image, { snakeCase })], snakeCase }, request.model);
+			return { reply: { status: 200, headers: { 'content-type': 'application/json' }, chunks: JSON.stringify(json).match(/[^]{1,5}/g)! } };
+		});
+		const { error, output } = await fake.run();
+		expect(error).toBeUndefined();
+		expect(output).toHaveLength(1);
+		expect(output[0].json.text).toBe('here');
+		expect((await binaryBuffer(output[0].binary!.data)).equals(image)).toBe(true);
 	});
 
 	it('an inline image that is not valid base64 is an error, not a broken file', async () => {
