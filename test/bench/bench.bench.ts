@@ -308,7 +308,7 @@ function samplePeakRss(workflowId: string) {
 
 async function executeMeasured(n8n: N8nInstance, workflowId: string): Promise<{ execution: Execution; peakRssMb: number }> {
 	const sampler = samplePeakRss(workflowId);
-	// BENCH_NODE_OPTIONS (e.g. --trace-gc) is handed to the n8n process, for looking into a figure
+	// BENCH_NODE_OPTIONS (e.g. --max-semi-space-size=64) is handed to the n8n process, for looking into a figure; an option that prints to stdout spoils the run data n8n prints there
 	const nodeOptions = process.env.BENCH_NODE_OPTIONS;
 	const execution = await n8n.executeCli(workflowId, nodeOptions ? { NODE_OPTIONS: nodeOptions } : {});
 	return { execution, peakRssMb: sampler.stop() };
