@@ -381,10 +381,11 @@ async function startN8n(n8n, userFolder, { port, env = {}, stdio = 'pipe', timeo
 /**
  * What the editor's node panel is built from: the node and credential type lists n8n writes to
  * `<user folder>/.cache/n8n/public/types/` after it starts and serves (to logged-in users) as
- * `/types/nodes.json` and `/types/credentials.json`. Waits up to `timeoutMs` for them.
+ * `/types/nodes.json` and `/types/credentials.json`. Waits up to `timeoutMs` for them: n8n writes
+ * them a while after it answers, and on a busy machine (three CI runs at once) that took over 60 s.
  * @param {(file: string) => Promise<unknown[] | undefined>} read returns a list, or undefined while it is not there yet
  */
-async function loadedTypes(read, timeoutMs = 60000) {
+async function loadedTypes(read, timeoutMs = 240000) {
 	const deadline = Date.now() + timeoutMs;
 	const get = async (/** @type {string} */ file) => {
 		for (;;) {
