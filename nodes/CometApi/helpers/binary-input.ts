@@ -3,7 +3,8 @@ import type { IBinaryData, IExecuteFunctions, NodeOperationError } from 'n8n-wor
 import { readImageSize, type ImageSize } from './image-size';
 import { detectImageType, imageTypeNames, type ImageType } from './image-type';
 import { itemError } from './item-error';
-import { StoredFile, type ChunkStream } from './stored-file';
+import { StoredFile } from './stored-file';
+import { HEAD_BYTES, inspectStored, openStored, streamToBlob, type SizeLimit } from './stored-input';
 
 /*
  * Input images, read through n8n's binary helpers (so every binary data mode works) and checked
@@ -16,7 +17,7 @@ import { StoredFile, type ChunkStream } from './stored-file';
  *   (its length is the one the store recorded; a store that records none has the file read through
  *   once), and it is sent as a StoredFile, streamed from the store while the request is written
  *   (and read again for a retry).
- * - Otherwise a stored file is read with getBinaryStream in chunks; each chunk is copied into a
+ * - Otherwise a stored file is read with getBinaryStream in chunks (stored-input.ts); each chunk is copied into a
  *   small Blob and dropped, and the small Blobs are joined with `new Blob(parts)`, which references
  *   them without copying: the whole file never exists as a Buffer (`new Blob([buffer])` copies).
  * - in-memory binary mode: the bytes already sit in the item as base64, so getBinaryDataBuffer is the
@@ -122,15 +123,6 @@ function checkImageBytes(
 	return { mimeType, fileName };
 }
 
-const CHUNK_BYTES = 256 * 1024;
-/**
- * How much of a file's start is read to find its type and pixel size. PNG, WEBP and GIF keep both
- * in their first 30 bytes; a JPEG frame header may follow large metadata segments (EXIF, ICC).
- */
-const HEAD_BYTES = 1024 * 1024;
-/** The pieces a stored file's head is read in: one holds a PNG's, WEBP's or GIF's size, and most JPEGs'. */
-const HEAD_CHUNK_BYTES = 64 * 1024;
-
 /** An input image ready for a multipart upload. */
 export interface InputBlob {
 	property: string;
@@ -140,97 +132,6 @@ export interface InputBlob {
 	fileName: string;
 	/** Pixel size read from the headers, when it could be read. */
 	size?: ImageSize;
-}
-
-async function streamToBlob(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	property: string,
-	binaryDataId: string,
-): Promise<Blob> {
-	const stream = (await context.helpers.getBinaryStream(binaryDataId, CHUNK_BYTES)) as unknown as ChunkStream;
-	const parts: Blob[] = [];
-	let bytes = 0;
-	for await (const chunk of stream) {
-		bytes += chunk.length;
-		if (bytes > MAX_INPUT_IMAGE_BYTES) {
-			stream.destroy?.();
-			throw imageTooLarge(context, itemIndex, property, bytes);
-		}
-		parts.push(new Blob([chunk]));
-	}
-	return new Blob(parts);
-}
-
-/** Reads a stored file through once, keeping only its first bytes: its head and its length. */
-async function scanStored(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	property: string,
-	binaryDataId: string,
-): Promise<{ head: Buffer; byteLength: number }> {
-	const stream = (await context.helpers.getBinaryStream(binaryDataId, CHUNK_BYTES)) as unknown as ChunkStream;
-	const head: Uint8Array[] = [];
-	let headBytes = 0;
-	let byteLength = 0;
-	for await (const chunk of stream) {
-		byteLength += chunk.length;
-		if (byteLength > MAX_INPUT_IMAGE_BYTES) {
-			stream.destroy?.();
-			throw imageTooLarge(context, itemIndex, property, byteLength);
-		}
-		if (headBytes < HEAD_BYTES) {
-			head.push(chunk);
-			headBytes += chunk.length;
-		}
-	}
-	return { head: Buffer.concat(head).subarray(0, HEAD_BYTES), byteLength };
-}
-
-/** The size the binary store recorded for a file when it stored it, if it says. */
-async function storedSize(context: IExecuteFunctions, binaryDataId: string): Promise<number | undefined> {
-	try {
-		const { fileSize } = await context.helpers.getBinaryMetadata(binaryDataId);
-		return Number.isSafeInteger(fileSize) && fileSize > 0 ? fileSize : undefined;
-	} catch {
-		return undefined;
-	}
-}
-
-/**
- * A stored file's first bytes, read until its pixel size is known (PNG, WEBP and GIF: the first
- * chunk; a JPEG: its frame header) or HEAD_BYTES are read; the rest is not read.
- */
-async function readStoredHead(context: IExecuteFunctions, binaryDataId: string): Promise<Buffer> {
-	const stream = (await context.helpers.getBinaryStream(binaryDataId, HEAD_CHUNK_BYTES)) as unknown as ChunkStream;
-	const chunks: Uint8Array[] = [];
-	let bytes = 0;
-	try {
-		for await (const chunk of stream) {
-			chunks.push(chunk);
-			bytes += chunk.length;
-			if (bytes >= HEAD_BYTES || readImageSize(Buffer.concat(chunks))) break;
-		}
-	} finally {
-		stream.destroy?.();
-	}
-	return Buffer.concat(chunks).subarray(0, HEAD_BYTES);
-}
-
-/**
- * A stored file's head and length without reading it whole: the length the store recorded (n8n's
- * stores record it when they store a file), else a read through the file.
- */
-async function inspectStored(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	property: string,
-	binaryDataId: string,
-): Promise<{ head: Buffer; byteLength: number }> {
-	const byteLength = await storedSize(context, binaryDataId);
-	if (byteLength === undefined) return await scanStored(context, itemIndex, property, binaryDataId);
-	if (byteLength > MAX_INPUT_IMAGE_BYTES) throw imageTooLarge(context, itemIndex, property, byteLength);
-	return { head: await readStoredHead(context, binaryDataId), byteLength };
 }
 
 /**
@@ -249,14 +150,15 @@ export async function readInputBlob(
 ): Promise<InputBlob> {
 	const meta = inputBinaryMeta.call(this, itemIndex, property, fieldLabel);
 	const id = meta.id;
+	const limit: SizeLimit = { maxBytes: MAX_INPUT_IMAGE_BYTES, tooLarge: (bytes) => imageTooLarge(this, itemIndex, property, bytes) };
 	if (id && options.fromStore) {
-		const { head, byteLength } = await inspectStored(this, itemIndex, property, id);
+		const { head, byteLength } = await inspectStored(this, id, limit);
 		const { mimeType, fileName } = checkImageBytes.call(this, itemIndex, property, meta, byteLength, head, accepted);
-		const open = async () => (await this.helpers.getBinaryStream(id, CHUNK_BYTES)) as unknown as ChunkStream;
+		const open = async () => await openStored(this, id);
 		return { property, blob: new StoredFile(open, byteLength, fileName, mimeType), mimeType, fileName, size: readImageSize(head) };
 	}
 	const raw = id
-		? await streamToBlob(this, itemIndex, property, id)
+		? await streamToBlob(this, id, limit)
 		: new Blob([await this.helpers.getBinaryDataBuffer(itemIndex, property)]);
 	const head = Buffer.from(await raw.slice(0, HEAD_BYTES).arrayBuffer());
 	const { mimeType, fileName } = checkImageBytes.call(this, itemIndex, property, meta, raw.size, head, accepted);
