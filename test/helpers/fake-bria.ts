@@ -1,5 +1,5 @@
 import { BadRequest, errorReply, registerRoutePattern, type FakeReply } from './fake-cometapi';
-import { books, imageIn, jsonBody, TaskBook, type FakeTask } from './fake-tasks';
+import { books, envelopeReply, imageIn, jsonBody, TaskBook, type FakeTask } from './fake-tasks';
 
 /*
  * Bria image editing on the fake CometAPI: POST /bria/image/edit/{action} checks the body as Bria
@@ -7,7 +7,8 @@ import { books, imageIn, jsonBody, TaskBook, type FakeTask } from './fake-tasks'
  * required for gen_fill and replace_background; num_results ≥ 1) and answers with the request_id,
  * in the shape `bria.createShape` says (CometAPI does not document it); GET /bria/{request_id} moves
  * the request IN_PROGRESS → COMPLETED (result.image_url, or result.image_urls for several) or ERROR
- * (an error object, HTTP 200) or UNKNOWN; an unknown or expired ID is a 404 NOT_FOUND.
+ * (an error object, HTTP 200) or UNKNOWN; an unknown or expired ID is a 404 NOT_FOUND. A plan's
+ * detour answers CometAPI's error envelope in an HTTP 200 instead. Sources: FAKES.md.
  */
 
 /** Where the create reply puts the request_id; "completed": the finished edit in the create reply. */
@@ -41,6 +42,7 @@ function result(task: FakeTask) {
 
 const refuse = (message: string, field: string) => new BadRequest(errorReply(422, message, 'invalid_request', field));
 
+// Submit: Bria v2 image editing → 202 {request_id, status_url} (docs.bria.ai/image-editing-v2); CometAPI's Bria pages (where request_id sits: createShape).
 registerRoutePattern('POST', /^\/bria\/image\/edit\/[^/]+$/, (request, context): FakeReply => {
 	const action = request.path.split('/').pop()!;
 	if (!BRIA_ACTIONS.includes(action)) return errorReply(404, `Unknown edit action ${action}`, 'not_found');
@@ -62,8 +64,11 @@ registerRoutePattern('POST', /^\/bria\/image\/edit\/[^/]+$/, (request, context):
 	return { status: 202, json: { request_id: id, status_url: `https://engine.prod.bria-api.com/v2/status/${id}` } };
 });
 
+// Poll: Bria v2 GET /v2/status/{request_id} → {status, result | error} (docs.bria.ai); detour: new-api's relay error in a 200.
 registerRoutePattern('GET', /^\/bria\/(?!image\/)[^/]+$/, (request, context): FakeReply => {
 	const id = decodeURIComponent(request.path.split('/').pop()!);
+	const detour = bria.detour(id);
+	if (detour) return envelopeReply(detour);
 	const polled = bria.poll(id, context);
 	if (!polled) return { status: 404, json: { error: { code: 404, message: 'NOT_FOUND', details: `Request ${id} not found` } } };
 	const { task, status, phase } = polled;

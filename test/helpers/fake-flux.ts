@@ -1,5 +1,5 @@
 import { BadRequest, errorReply, registerRoute, registerRoutePattern, requireInteger, requireString } from './fake-cometapi';
-import { books, imageIn, jsonBody, onlyFields, TaskBook } from './fake-tasks';
+import { books, envelopeReply, imageIn, jsonBody, onlyFields, TaskBook } from './fake-tasks';
 
 /*
  * Flux on the fake CometAPI, as Black Forest Labs' API behaves: POST /flux/v1/{model} checks the
@@ -7,7 +7,8 @@ import { books, imageIn, jsonBody, onlyFields, TaskBook } from './fake-tasks';
  * input_image for Kontext/FLUX.2, image_prompt for the others, raw base64) and answers
  * {id, polling_url}; GET /flux/v1/get_result?id= answers Pending (with progress) until the plan
  * says Ready (result.sample on the image host), Request/Content Moderated or Error; an unknown or
- * expired ID answers status "Task not found".
+ * expired ID answers status "Task not found". A plan's detour answers CometAPI's error envelope in
+ * an HTTP 200 instead. Sources of every shape: FAKES.md.
  */
 
 export const FLUX_MODELS = ['flux-pro-1.1', 'flux-pro-1.1-ultra', 'flux-pro', 'flux-dev', 'flux-kontext-pro', 'flux-kontext-max', 'flux-2-pro', 'flux-2-flex', 'flux-2-max'];
@@ -30,6 +31,7 @@ function fieldsOf(model: string): Set<string> {
 	]);
 }
 
+// Submit: BFL's POST /v1/{model} → {id, polling_url} (docs.bfl.ai); CometAPI's flux-generate-image page (multiples of 32, safety 0–6).
 registerRoutePattern('POST', /^\/flux\/v1\/(?!get_result)[^/]+$/, (request, context) => {
 	const model = decodeURIComponent(request.path.slice('/flux/v1/'.length));
 	if (!FLUX_MODELS.includes(model)) return errorReply(404, `model ${model} not found`, 'model_not_found');
@@ -53,9 +55,12 @@ registerRoutePattern('POST', /^\/flux\/v1\/(?!get_result)[^/]+$/, (request, cont
 	return { json: { id: task.id, polling_url: `${context.imageHost.origin}/not-cometapi/get_result?id=${task.id}` } };
 });
 
+// Poll: BFL's GET /v1/get_result → {id, status, result, progress, details} (docs.bfl.ai get_result); detour: new-api's relay error in a 200.
 registerRoute('GET /flux/v1/get_result', (request, context) => {
 	const id = request.query?.id;
 	if (!id) return errorReply(400, 'id is required', 'invalid_request', 'id');
+	const detour = flux.detour(id);
+	if (detour) return envelopeReply(detour);
 	const format = (task?: { body: Record<string, unknown> }) => String(task?.body.output_format ?? 'jpeg');
 	const polled = flux.poll(id, context, format(flux.tasks.get(id)));
 	if (!polled) return { json: { id, status: 'Task not found' } };

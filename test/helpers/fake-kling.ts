@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { BadRequest, registerRoute, registerRoutePattern, type FakeReply } from './fake-cometapi';
-import { books, imageIn, jsonBody, TaskBook } from './fake-tasks';
+import { books, envelopeReply, imageIn, jsonBody, TaskBook } from './fake-tasks';
 
 /*
  * Kling images on the fake CometAPI: POST /kling/v1/images/generations checks the body as Kling does
@@ -9,13 +9,47 @@ import { books, imageIn, jsonBody, TaskBook } from './fake-tasks';
  * image_fidelity 0–1) and answers {code: 0, message, data: {task_id, task_status: "submitted"}};
  * GET /kling/v1/images/generations/{task_id} moves it submitted → processing → succeed (every image
  * in task_result.images[{index, url}]) or failed (task_status_msg). Refusals are Kling's envelope
- * with a non-zero code.
+ * with a non-zero code. A plan's detour answers polls with one of Kling's documented codes (with the
+ * HTTP status Kling documents for it, or another one the test gives, e.g. 200 as a gateway may
+ * relay it) or with CometAPI's error envelope in a 200. Sources: FAKES.md.
  */
+
+/**
+ * Kling's service codes with the HTTP status and meaning Kling documents for each (the "Error Code"
+ * table of Kling's API reference, General Information: app.klingai.com/global/dev/document-api/apiReference/commonInfo).
+ */
+export const KLING_CODES: Record<number, { http: number; message: string }> = {
+	1000: { http: 401, message: 'Authentication failed' },
+	1001: { http: 401, message: 'Authorization is empty' },
+	1002: { http: 401, message: 'Authorization is invalid' },
+	1003: { http: 401, message: 'Authorization is not yet valid' },
+	1004: { http: 401, message: 'Authorization has expired' },
+	1100: { http: 429, message: 'Account exception' },
+	1101: { http: 429, message: 'Account in arrears (postpaid scenario)' },
+	1102: { http: 429, message: 'Resource pack depleted or expired (prepaid scenario)' },
+	1103: { http: 403, message: 'Unauthorized access to requested resource, such as API/model' },
+	1200: { http: 400, message: 'Invalid request parameters' },
+	1201: { http: 400, message: 'Invalid parameters, such as incorrect key or illegal value' },
+	1202: { http: 404, message: 'The requested method is invalid' },
+	1203: { http: 404, message: 'The requested resource does not exist, such as the model' },
+	1300: { http: 400, message: 'Trigger strategy of the platform' },
+	1301: { http: 400, message: 'Trigger the content security policy of the platform' },
+	1302: { http: 429, message: 'The API request is too fast, exceeding the platform’s rate limit' },
+	1303: { http: 429, message: 'Concurrency or QPS exceeds the prepaid resource package limit' },
+	1304: { http: 429, message: 'Trigger the platform’s IP whitelisting policy' },
+	5000: { http: 500, message: 'Server internal error' },
+	5001: { http: 503, message: 'Server temporarily unavailable, usually due to maintenance' },
+	5002: { http: 504, message: 'Server internal timeout, usually due to a backlog' },
+};
+
+/** The codes Kling's table says to try again later: rate and concurrency limits, server trouble. */
+export const KLING_TRANSIENT = [1302, 1303, 5000, 5001, 5002];
 
 export const kling = new TaskBook(
 	'Kling',
 	{ running: ['submitted', 'processing'], done: 'succeed', failed: ['failed'] },
 	{ statuses: ['submitted', 'processing', 'succeed'] },
+	Object.keys(KLING_CODES).map(Number),
 );
 books.push(kling);
 
@@ -29,6 +63,7 @@ export function klingReply(code: number, message: string, data?: unknown, status
 
 const refuse = (message: string) => new BadRequest(klingReply(1201, message, undefined, 400));
 
+// Submit: Kling's POST /v1/images/generations → {code, message, request_id, data:{task_id, task_status}} (Kling API reference, Image Generation); CometAPI's kling/image-generation page.
 registerRoute('POST /kling/v1/images/generations', (request) => {
 	const body = jsonBody(request);
 	for (const key of Object.keys(body)) if (!FIELDS.has(key)) throw refuse(`Unknown parameter: ${key}`);
@@ -50,8 +85,15 @@ registerRoute('POST /kling/v1/images/generations', (request) => {
 	return klingReply(0, 'SUCCEED', { task_id: task.id, task_status: 'submitted', task_status_msg: null, task_info: { external_task_id: null }, task_result: null, created_at: Date.now(), updated_at: Date.now() });
 });
 
+// Poll: Kling's GET /v1/images/generations/{id} → {code:0, data:{task_status, task_status_msg, task_result.images}}; detour: Kling's codes (commonInfo table) or new-api's relay error in a 200.
 registerRoutePattern('GET', /^\/kling\/v1\/images\/generations\/[^/]+$/, (request, context) => {
 	const id = decodeURIComponent(request.path.split('/').pop()!);
+	const detour = kling.detour(id);
+	if (detour?.answer === 'envelope') return envelopeReply(detour);
+	if (detour) {
+		const code = detour.answer as number;
+		return klingReply(code, detour.message ?? KLING_CODES[code].message, undefined, detour.httpStatus ?? KLING_CODES[code].http);
+	}
 	const polled = kling.poll(id, context);
 	if (!polled) return klingReply(1203, 'task not found', undefined, 404);
 	const { task, status, phase } = polled;

@@ -1,5 +1,5 @@
 import { BadRequest, errorReply, registerRoutePattern } from './fake-cometapi';
-import { books, imageIn, jsonBody, TaskBook } from './fake-tasks';
+import { books, envelopeReply, imageIn, jsonBody, TaskBook } from './fake-tasks';
 
 /*
  * Replicate-style predictions on the fake CometAPI: POST /replicate/v1/models/{owner}/{name}/predictions
@@ -7,6 +7,7 @@ import { books, imageIn, jsonBody, TaskBook } from './fake-tasks';
  * urls at api.replicate.com as CometAPI's do); GET /replicate/v1/predictions/{id} moves it through
  * starting → processing → succeeded (output: a list of URLs, or one URL for the models whose
  * schema says so: `OUTPUT_AS_STRING`), failed or canceled with an error; unknown IDs get a 404.
+ * A plan's detour answers CometAPI's error envelope in an HTTP 200 instead. Sources: FAKES.md.
  */
 
 export const replicate = new TaskBook(
@@ -39,6 +40,7 @@ function prediction(task: ReturnType<typeof replicate.create>, status: string, o
 	};
 }
 
+// Submit: Replicate's POST /v1/models/{owner}/{name}/predictions → 201 prediction (replicate.com/docs/reference/http); CometAPI's replicate pages ("input" only).
 registerRoutePattern('POST', MODEL_PATH, (request) => {
 	const [, owner, name] = MODEL_PATH.exec(request.path)!;
 	const body = jsonBody(request);
@@ -55,8 +57,11 @@ registerRoutePattern('POST', MODEL_PATH, (request) => {
 	return { status: 201, json: prediction(task, 'starting', null, null) };
 });
 
+// Poll: Replicate's GET /v1/predictions/{id} (the prediction; 404 {"detail":"Not found."}); detour: new-api's relay error in a 200.
 registerRoutePattern('GET', /^\/replicate\/v1\/predictions\/[^/]+$/, (request, context) => {
 	const id = decodeURIComponent(request.path.split('/').pop()!);
+	const detour = replicate.detour(id);
+	if (detour) return envelopeReply(detour);
 	const format = String((replicate.tasks.get(id)?.body.input as Record<string, unknown> | undefined)?.output_format ?? 'png');
 	const polled = replicate.poll(id, context, format);
 	if (!polled) return { status: 404, json: { detail: 'Not found.' } };

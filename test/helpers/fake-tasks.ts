@@ -1,4 +1,4 @@
-import { API_KEY, BadRequest, errorReply, type FakeCometApi, type RecordedRequest, type RouteContext } from './fake-cometapi';
+import { API_KEY, BadRequest, errorReply, type FakeCometApi, type FakeReply, type RecordedRequest, type RouteContext } from './fake-cometapi';
 import { runCometApi, type NodeRun, type RunOptions } from './harness';
 import { makeJpeg, makePng } from './images';
 import { useFakeCometApi } from './setup';
@@ -9,12 +9,56 @@ import { useFakeCometApi } from './setup';
  * plan the test set (by default: running once, then done); each poll of the task moves it one step
  * along its plan and answers that step's status; a task ended stays ended; an unknown or expired ID
  * gets the provider's not-found answer. Plans are checked against the provider's statuses, so a test
- * cannot make a provider answer a status it never would.
+ * cannot make a provider answer a status it never would. A plan's detour answers a stretch of polls
+ * otherwise (an error envelope in a 200, a Kling code) without moving the task. Where each reply's
+ * shape comes from: FAKES.md.
  */
+
+/**
+ * A stretch of polls answered with something other than the task's status; the task does not move
+ * meanwhile. Real services answer this way (see FAKES.md): an error envelope in an HTTP 200 (what a
+ * gateway relays when the service behind it reported an error with a 200), or Kling's envelope with
+ * a non-zero code.
+ */
+export interface PollDetour {
+	/** The first poll answered this way (1 = the first poll of the task). */
+	fromPoll: number;
+	/** How many polls in a row (default: every poll from then on). */
+	polls?: number;
+	/** 'envelope': CometAPI's `{"error":{message,type,param,code}}`; a number: Kling's `{code, message}` with that code (Kling only). */
+	answer: 'envelope' | number;
+	/** The HTTP status; default 200 for the envelope, the status Kling documents for its code. */
+	httpStatus?: number;
+	/** The message (default: a gateway's "fail_to_fetch_task" wording, or Kling's documented meaning of the code). */
+	message?: string;
+	/** The envelope's error.code (default "fail_to_fetch_task", as new-api's task relay names a failed upstream fetch). */
+	code?: string;
+}
+
+export const ENVELOPE_MESSAGE = 'upstream task query failed: the provider answered with an error';
+
+/**
+ * CometAPI's error envelope (new-api's OpenAI-style relay error) with the given HTTP status; with 200
+ * it is what new-api sends when the service behind it put its error in a 200 (it keeps the
+ * upstream's status: types.WithOpenAIError(err, resp.StatusCode)).
+ */
+export function envelopeReply(detour: Pick<PollDetour, 'httpStatus' | 'message' | 'code'> = {}): FakeReply {
+	return errorReply(detour.httpStatus ?? 200, detour.message ?? ENVELOPE_MESSAGE, detour.code ?? 'fail_to_fetch_task');
+}
+
+/** Counts a poll of something with a detour plan; returns the detour when this poll takes it. */
+export function takeDetour(looks: { looks: number }, detour: PollDetour | undefined): PollDetour | undefined {
+	looks.looks += 1;
+	if (!detour) return undefined;
+	const last = detour.polls === undefined ? Infinity : detour.fromPoll + detour.polls - 1;
+	return looks.looks >= detour.fromPoll && looks.looks <= last ? detour : undefined;
+}
 
 export interface TaskPlan {
 	/** The status each poll answers, in order; the last one repeats. */
 	statuses: string[];
+	/** Polls answered otherwise, without moving the task (an error envelope in a 200, a Kling code). */
+	detour?: PollDetour;
 	/** After this many polls the task is forgotten (expired): polls get the provider's not-found. */
 	expireAfterPolls?: number;
 	/** How many result images a finished task has (default: what the submission asked for, else 1). */
@@ -29,8 +73,12 @@ export interface FakeTask {
 	request: RecordedRequest;
 	body: Record<string, unknown>;
 	plan: TaskPlan;
-	/** Polls answered so far. */
+	/** Polls that moved the task (a detour does not). */
 	polls: number;
+	/** Every poll answered, detours included. */
+	looks: number;
+	/** Polls answered with the plan's detour. */
+	detoured: number;
 	/** The result images' URLs, published once the task reached its finished status. */
 	urls: string[];
 	/** The result images' bytes, in order. */
@@ -53,6 +101,8 @@ export class TaskBook {
 		readonly provider: string,
 		readonly statuses: ProviderStatuses,
 		private readonly defaultPlan: TaskPlan,
+		/** The non-zero codes a detour may answer (Kling's documented ones); none: envelopes only. */
+		private readonly detourCodes: number[] = [],
 	) {}
 
 	/** The plan of the next submissions, in order (then the default plan again). */
@@ -74,14 +124,40 @@ export class TaskBook {
 			if ((status === done || failed.includes(status)) && last) return;
 			throw new Error(`${this.provider} plan ${JSON.stringify(plan.statuses)}: "${status}" ${last ? 'is no status of this provider' : 'ends the task, so it must come last'}`);
 		});
+		const answer = plan.detour?.answer;
+		if (typeof answer === 'number' && !this.detourCodes.includes(answer)) {
+			throw new Error(`${this.provider} plan: code ${answer} is no code ${this.provider} documents for its replies`);
+		}
 	}
 
-	create(request: RecordedRequest, body: Record<string, unknown>, imageCount = 1): FakeTask {
-		const plan = this.plans.shift() ?? this.defaultPlan;
+	create(request: RecordedRequest, body: Record<string, unknown>, imageCount = 1, given?: TaskPlan): FakeTask {
+		const plan = given ?? this.plans.shift() ?? this.defaultPlan;
 		const id = `${this.provider.toLowerCase()}-task-${++this.counter}-${Date.now().toString(36)}`;
-		const task: FakeTask = { id, request, body, plan: { images: imageCount, ...plan }, polls: 0, urls: [], images: [] };
+		const task: FakeTask = { id, request, body, plan: { images: imageCount, ...plan }, polls: 0, looks: 0, detoured: 0, urls: [], images: [] };
 		this.tasks.set(id, task);
 		return task;
+	}
+
+	/**
+	 * A task that exists without a submission through the API (for Get Task tests): it runs on this
+	 * plan; `body` stands for what its submission held.
+	 */
+	seed(plan: TaskPlan, body: Record<string, unknown> = {}): FakeTask {
+		this.check(plan);
+		const request: RecordedRequest = { method: 'POST', path: '(seeded)', headers: {}, body: Buffer.alloc(0), receivedAt: Date.now() };
+		return this.create(request, body, 1, plan);
+	}
+
+	/**
+	 * The detour this poll of the task takes, if its plan has one for this poll (counted as a look,
+	 * the task does not move); undefined for an unknown task or a poll answered normally.
+	 */
+	detour(id: string): PollDetour | undefined {
+		const task = this.tasks.get(id);
+		if (!task) return undefined;
+		const detour = takeDetour(task, task.plan.detour);
+		if (detour) task.detoured += 1;
+		return detour;
 	}
 
 	/**
