@@ -4,6 +4,7 @@ import { API_KEY, errorReply, registerRoutePattern } from './fake-cometapi';
 import type { FakeCometApi, FakeReply, RecordedRequest } from './fake-cometapi';
 import { runCometApi, type NodeRun, type RunOptions } from './harness';
 import { makeJpeg, makePng } from './images';
+import { envelopeReply, takeDetour, type PollDetour } from './fake-tasks';
 import { useFakeCometApi } from './setup';
 
 /*
@@ -14,8 +15,26 @@ import { useFakeCometApi } from './setup';
  * never ending, a gate). Finished tasks have buttons whose customIds carry the task's own hash, so a
  * customId from another task is refused. Images are served at GET /mj/image/{id} on the API host
  * (CometAPI's proxied link), without the key unless `imagesNeedKey`. Every request is recorded by
- * the fake API (api.requests).
+ * the fake API (api.requests). An unknown task ID is answered as the gateway (new-api) or the proxy
+ * behind it (midjourney-proxy) answers it: `unknownTask`. Sources of every shape: FAKES.md.
  */
+
+/**
+ * How GET /mj/task/{id}/fetch answers an ID it does not know (the two sources disagree):
+ * - 'gateway-400': new-api, which CometAPI runs: HTTP 400 {"code":4,"description":"task_no_found ","type":"upstream_error"}
+ *   (relay/mjproxy_handler.go RelayMidjourneyTask; controller/relay.go RelayMidjourney appends " " + result);
+ * - 'proxy-empty': novicezk/midjourney-proxy: TaskController.fetch returns null, which Spring sends as a 200 with an empty body;
+ * - 'proxy-null': a 200 whose body is the JSON literal null (what a JSON encoder writes for no task).
+ */
+export type MjUnknownTask = 'gateway-400' | 'proxy-empty' | 'proxy-null';
+export const MJ_UNKNOWN_TASK_VARIANTS: MjUnknownTask[] = ['gateway-400', 'proxy-empty', 'proxy-null'];
+
+/** The reply to a fetch of an unknown task ID, per variant. */
+export function unknownTaskReply(variant: MjUnknownTask): FakeReply {
+	if (variant === 'proxy-empty') return { status: 200, raw: Buffer.alloc(0) };
+	if (variant === 'proxy-null') return { status: 200, text: 'null', headers: { 'content-type': 'application/json' } };
+	return { status: 400, json: { code: 4, description: 'task_no_found ', type: 'upstream_error' } };
+}
 
 export type MjStatus = 'NOT_START' | 'SUBMITTED' | 'IN_PROGRESS' | 'SUCCESS' | 'FAILURE' | 'MODAL';
 
@@ -38,6 +57,8 @@ export interface TaskPlan {
 	code?: number;
 	numericId?: boolean;
 	description?: string;
+	/** Fetches answered with CometAPI's error envelope instead of the task (answer 'envelope' only). */
+	detour?: PollDetour;
 }
 
 export interface MjTask {
@@ -47,7 +68,12 @@ export interface MjTask {
 	botType: string;
 	body: Record<string, unknown>;
 	submitTime: number;
+	/** Fetches answered with the task. */
 	polls: number;
+	/** Every fetch answered, detours included. */
+	looks: number;
+	/** Fetches answered with the plan's detour. */
+	detoured: number;
 	plan: TaskPlan;
 	/** The task this one came from (Action, Modal). */
 	parentId?: string;
@@ -68,6 +94,7 @@ const KEYCAPS = ['1️⃣', '2️⃣', '3️⃣', '4️⃣'];
 const tasks = new Map<string, MjTask>();
 let planner: Planner = () => undefined;
 let imagesNeedKey = false;
+let unknownTask: MjUnknownTask = 'gateway-400';
 let counter = 0;
 
 /** The image a finished task serves: upscales are JPEG, everything else PNG (distinct bytes per task). */
@@ -235,6 +262,7 @@ function readSubmission(route: string, body: Record<string, unknown>, now: numbe
 	}
 }
 
+// Submit: midjourney-proxy's POST /mj/submit/* → 200 {code, description, result, properties} (SubmitController, SubmitResultVO); CometAPI's midjourney pages; new-api rewrites codes 21/22 to 1.
 registerRoutePattern('POST', /^\/mj\/submit\/(imagine|action|blend|describe|modal)$/, (request) => {
 	if (!request.json) return errorReply(400, 'Invalid JSON body', 'invalid_request');
 	const route = request.path.slice('/mj/submit/'.length);
@@ -244,8 +272,9 @@ registerRoutePattern('POST', /^\/mj\/submit\/(imagine|action|blend|describe|moda
 		const facts = readSubmission(route, body, now);
 		const custom = planner(route, body) ?? {};
 		const plan: TaskPlan = { durationMs: 150, outcome: facts.modal ? 'MODAL' : 'SUCCESS', ...custom };
+		if (plan.detour && plan.detour.answer !== 'envelope') throw new Error('a Midjourney detour answers the envelope only');
 		const id = `${now}${String(++counter).padStart(3, '0')}`;
-		tasks.set(id, { id, action: facts.action, prompt: facts.prompt, botType: facts.botType, parentId: facts.parentId, body, submitTime: now, polls: 0, plan });
+		tasks.set(id, { id, action: facts.action, prompt: facts.prompt, botType: facts.botType, parentId: facts.parentId, body, submitTime: now, polls: 0, looks: 0, detoured: 0, plan });
 		const code = plan.code ?? 1;
 		const reply = { code, description: plan.description ?? 'Submission successful', result: plan.numericId ? Number(id) : id, properties: { discordInstanceId: 'fake-instance', numberOfQueues: 0 } };
 		return { json: reply, ...(plan.replyDelayMs ? { delayMs: plan.replyDelayMs } : {}) };
@@ -254,21 +283,29 @@ registerRoutePattern('POST', /^\/mj\/submit\/(imagine|action|blend|describe|moda
 	}
 });
 
+// Poll: midjourney-proxy's GET /mj/task/{id}/fetch → the Task (TaskController.fetch); new-api's copy of it (coverMidjourneyTaskDto);
+// unknown ID: `unknownTask` (new-api 400 task_no_found / proxy's empty or null 200); detour: new-api's relay error in a 200.
 registerRoutePattern('GET', /^\/mj\/task\/[^/]+\/fetch$/, (request) => {
 	const id = decodeURIComponent(request.path.split('/')[3]);
 	const task = tasks.get(id);
-	if (!task) return errorReply(404, `task ${id} not found`, 'task_not_found');
+	if (!task) return unknownTaskReply(unknownTask);
+	const detour = takeDetour(task, task.plan.detour);
+	if (detour) {
+		task.detoured += 1;
+		return envelopeReply(detour);
+	}
 	task.polls += 1;
 	return { json: taskReply(task, `http://${String(request.headers.host)}`) };
 });
 
+// Image: new-api's GET /mj/image/{id}, registered before token auth (relay-router.go), streams the task's image (RelayMidjourneyImage).
 registerRoutePattern(
 	'GET',
 	/^\/mj\/image\/[^/]+$/,
 	(request) => {
 		if (imagesNeedKey && request.headers.authorization !== `Bearer ${API_KEY}`) return errorReply(401, 'Unauthorized', '');
 		const task = tasks.get(request.path.split('/')[3]);
-		if (!task) return { status: 404, text: 'not found' };
+		if (!task) return { status: 400, json: { error: 'midjourney_task_not_found' } };
 		const image = taskImage(task);
 		return { raw: image.data, headers: { 'content-type': image.contentType, 'content-length': String(image.data.length) } };
 	},
@@ -285,11 +322,17 @@ export function planFakeMidjourney(next: Planner): void {
 	planner = next;
 }
 
-/** Forgets every task and plan, and serves images without the key again. */
+/** Answers fetches of unknown task IDs as this variant does, until resetFakeMidjourney(). */
+export function answerUnknownTask(variant: MjUnknownTask): void {
+	unknownTask = variant;
+}
+
+/** Forgets every task and plan, serves images without the key again, answers unknown IDs as the gateway. */
 export function resetFakeMidjourney(): void {
 	tasks.clear();
 	planner = () => undefined;
 	imagesNeedKey = false;
+	unknownTask = 'gateway-400';
 }
 
 /** A gate for TaskPlan.gate: tasks wait for open(). */
@@ -313,6 +356,8 @@ export interface FakeMidjourney {
 	plan(planner: Planner): void;
 	/** The proxied image links answer 401 without the key. */
 	requireKeyForImages(): void;
+	/** How a fetch of an unknown task ID is answered (default 'gateway-400', what CometAPI's new-api sends). */
+	unknownTask: MjUnknownTask;
 	/** Runs the Midjourney resource with these parameters (Poll Interval 0.02 s unless given). */
 	run(parameters: Record<string, unknown>, extra?: Partial<RunOptions>): Promise<NodeRun>;
 	/** The Midjourney requests the fake API received, as "METHOD /path". */
@@ -333,6 +378,12 @@ export function useFakeMidjourney(options: { filesystemBinaryMode?: boolean } = 
 		tasks,
 		plan: (next) => (planner = next),
 		requireKeyForImages: () => (imagesNeedKey = true),
+		get unknownTask() {
+			return unknownTask;
+		},
+		set unknownTask(variant: MjUnknownTask) {
+			unknownTask = variant;
+		},
 		run: async (parameters, extra = {}) => {
 			const { options: given, ...rest } = parameters as { options?: Record<string, unknown> };
 			return await runCometApi({
