@@ -34,6 +34,15 @@ export function googleError(code: number, message: string, status = 'INVALID_ARG
 	return { status: code, json: { error: { code, message, status } } };
 }
 
+/**
+ * Google's error envelope in an HTTP 200, as the reply of a model (use with answerGemini): what a
+ * gateway sends when the service behind it put its error in a 200 (new-api keeps the upstream's
+ * status and reads Google's numeric code and textual status: types.WithOpenAIError).
+ */
+export function googleErrorIn200(message: string, status = 'INVALID_ARGUMENT', code = 400): { reply: FakeReply } {
+	return { reply: { status: 200, json: { error: { code, message, status } } } };
+}
+
 const invalid = (message: string) => new BadRequest(googleError(400, message));
 const isObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
 
@@ -208,6 +217,8 @@ export function resetGemini(): void {
 	responder = defaultAnswer;
 }
 
+// Gemini's POST /v1beta/models/{model}:generateContent (ai.google.dev/api/generate-content; errors: ai.google.dev/gemini-api/docs/troubleshooting);
+// CometAPI's nano-banana pages; an answer may be googleErrorIn200 (new-api's relay keeps a 200's status).
 registerRoutePattern('POST', GEMINI_PATH, (request, context) => {
 	const gemini = readGeminiRequest(request);
 	if (!/^gemini-[a-z0-9.-]+$/.test(gemini.model)) {

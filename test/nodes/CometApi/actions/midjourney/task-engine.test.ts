@@ -118,10 +118,12 @@ describe('Get Task resumes a task without a new submission', () => {
 		expect(polls()).toBe(2);
 	});
 
-	it('an unknown task ID is CometAPI’s error, with that task ID', async () => {
+	it('an unknown task ID (CometAPI’s 400 task_no_found) is "no such task", with that task ID; every variant: unknown-task.test.ts', async () => {
 		const { error } = await mj.run({ operation: 'getTask', taskId: '999' });
-		expect(error?.message).toMatch(/^task 999 not found/);
-		expect(error?.context?.task).toEqual({ taskId: '999' });
+		expect(mj.sequence()).toEqual(['GET /mj/task/999/fetch']);
+		expect(error?.message).toMatch(/no such task/i);
+		expect(error?.message).toContain('999');
+		expect(error?.context?.task).toMatchObject({ taskId: '999' });
 	});
 });
 
