@@ -250,6 +250,7 @@ export function resetChat(): void {
 	responder = defaultResponder;
 }
 
+// OpenAI's Chat Completions (platform.openai.com/docs/api-reference/chat), as CometAPI documents it (apidoc.cometapi.com/quickstarts/text/openai-compatible-api).
 registerRoute('POST /v1/chat/completions', (request, context) => {
 	const chat = readChatRequest(request);
 	const answer = responder(chat, context);

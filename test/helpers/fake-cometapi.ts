@@ -312,10 +312,12 @@ export async function startImageHost(): Promise<ImageHost> {
 	};
 }
 
+// OpenAI's model list {object:"list", data:[{id, object, owned_by}]}; CometAPI: apidoc.cometapi.com/overview/models.md.
 registerRoute('GET /v1/models', () => ({
 	json: { object: 'list', data: MODELS.map((id) => ({ id, object: 'model', owned_by: 'cometapi' })) },
 }));
 
+// OpenAI's Images API as CometAPI documents it (apidoc.cometapi.com/api/image/openai/images); errors: apidoc.cometapi.com/errors/error-codes-handling.
 registerRoute('POST /v1/images/generations', (request, context) => {
 	if (!String(request.headers['content-type'] ?? '').startsWith('application/json')) {
 		return errorReply(400, 'Content-Type must be application/json', 'invalid_request');
@@ -389,11 +391,13 @@ export async function startFakeCometApi(): Promise<FakeCometApi> {
 		if (custom) return custom;
 		const pattern = patternRoutes.find((route) => route.method === request.method && route.path.test(request.path));
 		// A public route (e.g. a proxied image link) decides for itself whether it needs the key.
+		// A wrong key: CometAPI's envelope with 401 "Invalid token" (apidoc.cometapi.com/errors/error-codes-handling).
 		if (!pattern?.public && request.headers.authorization !== `Bearer ${API_KEY}`) {
 			return errorReply(401, 'Invalid token', '');
 		}
 		const handler = routes.get(`${request.method} ${request.path}`) ?? pattern?.handler;
 		if (handler) return await handler(request, context);
+		// A wrong path: an HTML 404 (apidoc.cometapi.com/support/common-misconceptions).
 		return { status: 404, text: '<html><body><h1>404 Not Found</h1></body></html>', headers: { 'content-type': 'text/html' } };
 	};
 

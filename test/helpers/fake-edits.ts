@@ -107,6 +107,7 @@ function textBody(fields: Array<[string, string]>): Record<string, unknown> {
 	return body;
 }
 
+// OpenAI's image edits, multipart (platform.openai.com/docs/api-reference/images/createEdit); CometAPI: apidoc.cometapi.com/api/image/openai/image-editing.
 registerRoute('POST /v1/images/edits', async (request, context) => {
 	if (!/^multipart\/form-data;\s*boundary=/i.test(String(request.headers['content-type'] ?? ''))) {
 		return errorReply(400, 'Content-Type must be multipart/form-data with a boundary', 'invalid_request');
