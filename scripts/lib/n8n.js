@@ -5,8 +5,9 @@
 
 const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
-const net = require('node:net');
 const path = require('node:path');
+
+const ports = require('./ports');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CACHE = path.join(ROOT, '.cache');
@@ -284,30 +285,25 @@ function installCommunityPackage(userFolder, tarball) {
 	return target;
 }
 
-/** A free TCP port on loopback. */
-/** Ports this process has handed out: the system may offer a port again once its probe is closed. */
-const handedOut = new Set();
+/** stop() of every n8n this process started that still runs. */
+const started = new Set();
+
+/** Stops every n8n this process started (on Ctrl+C while one is still starting). */
+async function stopStarted() {
+	await Promise.all([...started].map((stop) => stop()));
+}
 
 /**
- * A free loopback port, never one this process has handed out before (a main instance once got
- * the same port for its HTTP server and its task broker, and could not start).
- * @returns {Promise<number>}
+ * The error for a port n8n cannot listen on: which port, for what, who holds it (when this machine
+ * tells), and the way out.
+ * @param {{ port: number, listener: string, variable: string }} clash
  */
-async function freePort() {
-	for (;;) {
-		const port = await new Promise((resolve, reject) => {
-			const server = net.createServer();
-			server.on('error', reject);
-			server.listen(0, '127.0.0.1', () => {
-				const { port: offered } = /** @type {import('node:net').AddressInfo} */ (server.address());
-				server.close(() => resolve(offered));
-			});
-		});
-		if (!handedOut.has(port)) {
-			handedOut.add(port);
-			return port;
-		}
-	}
+function portInUseError(clash) {
+	const what = clash.listener === 'listener' ? '' : ` for its ${clash.listener}`;
+	const out = clash.variable ? `Stop that process, or set ${clash.variable} to a free port` : 'Stop that process';
+	const error = new Error(`n8n cannot listen on port ${clash.port}${what}: it is in use${ports.holderText(clash.port)}. Another n8n? ${out}.`);
+	error.name = 'PortInUseError';
+	return Object.assign(error, { port: clash.port });
 }
 
 /**
@@ -315,32 +311,76 @@ async function freePort() {
  * on a busy machine a first start's database migrations alone can take minutes, each printing a
  * line. It gives up when n8n has printed nothing for `timeoutMs` (with `stdio: 'pipe'`; else after
  * `timeoutMs` in all), or after `maxMs` in all.
+ *
+ * Ports: the HTTP server gets `port`, which is checked first (rejects at once when it is taken);
+ * the task runners' broker gets a free port unless `env` names one (N8N_RUNNERS_BROKER_PORT). When
+ * n8n reports a port clash anyway (a port taken between the check and n8n's start), or exits, it
+ * rejects at once with the cause; after it is ready, failure() says so.
  * @param {Awaited<ReturnType<typeof ensureN8n>>} n8n
  * @param {string} userFolder
- * @param {{ port: number, env?: Record<string, string>, stdio?: 'inherit' | 'pipe', timeoutMs?: number, maxMs?: number }} options
+ * @param {{ port: number, env?: Record<string, string>, stdio?: 'inherit' | 'pipe', echo?: boolean, timeoutMs?: number, maxMs?: number }} options
+ *   echo: with stdio 'pipe', also print what n8n prints (npm run dev); only the last 256 kB is kept
  */
-async function startN8n(n8n, userFolder, { port, env = {}, stdio = 'pipe', timeoutMs = 120000, maxMs = 480000 }) {
+async function startN8n(n8n, userFolder, { port, env = {}, stdio = 'pipe', echo = false, timeoutMs = 120000, maxMs = 480000 }) {
+	const problem = await ports.portProblem(port);
+	if (problem === 'EADDRINUSE') throw portInUseError({ port, listener: 'HTTP server', variable: 'N8N_PORT' });
+	if (problem) throw new Error(`n8n cannot listen on port ${port} (${problem}): choose another port`);
+	const brokerPort = env.N8N_RUNNERS_BROKER_PORT ?? String(await ports.freePort());
 	const child = spawn(n8n.nodeBin, [n8n.bin, 'start'], {
-		env: n8n.env(userFolder, { N8N_PORT: String(port), ...env }),
+		env: n8n.env(userFolder, { N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: brokerPort, ...env }),
 		stdio: ['ignore', stdio, stdio],
 		// its own process group, so stop() also ends the task runner it starts
 		detached: stdio === 'pipe',
 	});
 	let output = '';
-	const started = Date.now();
-	let lastOutputAt = started;
-	const onOutput = (chunk) => {
+	const startedAt = Date.now();
+	let lastOutputAt = startedAt;
+	const onOutput = (/** @type {NodeJS.WriteStream} */ to) => (/** @type {Buffer} */ chunk) => {
 		output += chunk;
+		if (echo) {
+			to.write(chunk);
+			if (output.length > 512 * 1024) output = output.slice(-256 * 1024);
+		}
 		lastOutputAt = Date.now();
 	};
-	child.stdout?.on('data', onOutput);
-	child.stderr?.on('data', onOutput);
+	child.stdout?.on('data', onOutput(process.stdout));
+	child.stderr?.on('data', onOutput(process.stderr));
 	const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
 	const url = `http://localhost:${port}`;
+	/** @type {string | number | null | undefined} */
 	let exitCode;
 	exited.then((code) => (exitCode = code));
+	let ready = false;
+	const signal = (/** @type {NodeJS.Signals} */ name) => {
+		try {
+			if (child.pid !== undefined) process.kill(stdio === 'pipe' ? -child.pid : child.pid, name);
+		} catch {
+			// already gone
+		}
+	};
+	/** Why n8n cannot go on: a port clash it reported, or its exit; undefined while it runs. */
+	const failure = () => {
+		const clash = ports.findClash(output);
+		if (clash) return portInUseError(clash);
+		if (exitCode !== undefined) return new Error(`n8n exited (${exitCode})${ready ? '' : ' before it was ready'}:\n${tail(output, 60)}`);
+		return undefined;
+	};
+	const stop = async () => {
+		started.delete(stop);
+		if (exitCode !== undefined) return;
+		signal('SIGTERM');
+		const timer = setTimeout(() => signal('SIGKILL'), 20000);
+		await exited;
+		clearTimeout(timer);
+	};
+	started.add(stop);
+	exited.then(() => started.delete(stop));
 	for (;;) {
-		if (exitCode !== undefined) throw new Error(`n8n exited (${exitCode}) before it was ready:\n${output}`);
+		const failed = failure();
+		if (failed) {
+			await stop();
+			throw failed;
+		}
 		try {
 			const response = await fetch(`${url}/healthz/readiness`);
 			if (response.ok) break;
@@ -348,34 +388,30 @@ async function startN8n(n8n, userFolder, { port, env = {}, stdio = 'pipe', timeo
 			// not listening yet
 		}
 		const now = Date.now();
-		if (now - lastOutputAt > timeoutMs || now - started > maxMs) {
-			child.kill('SIGKILL');
-			const why = now - started > maxMs ? `within ${maxMs / 1000} s` : `within ${Math.round((now - started) / 1000)} s, and printed nothing for the last ${timeoutMs / 1000} s`;
+		if (now - lastOutputAt > timeoutMs || now - startedAt > maxMs) {
+			started.delete(stop);
+			signal('SIGKILL');
+			const why = now - startedAt > maxMs ? `within ${maxMs / 1000} s` : `within ${Math.round((now - startedAt) / 1000)} s, and printed nothing for the last ${timeoutMs / 1000} s`;
 			throw new Error(`n8n did not answer on ${url} ${why}:\n${output}`);
 		}
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
+	ready = true;
 	return {
 		url,
+		/** The task runners' broker port it was given. */
+		brokerPort: Number(brokerPort),
 		child,
 		exited,
 		output: () => output,
+		failure,
 		/** Stops n8n (and its task runner) and waits for it to exit. */
-		async stop() {
-			if (exitCode !== undefined) return;
-			const signal = (/** @type {NodeJS.Signals} */ name) => {
-				try {
-					if (child.pid !== undefined) process.kill(stdio === 'pipe' ? -child.pid : child.pid, name);
-				} catch {
-					// already gone
-				}
-			};
-			signal('SIGTERM');
-			const timer = setTimeout(() => signal('SIGKILL'), 20000);
-			await exited;
-			clearTimeout(timer);
-		},
+		stop,
 	};
+}
+
+function tail(/** @type {string} */ text, /** @type {number} */ lines) {
+	return text.split('\n').slice(-lines).join('\n');
 }
 
 /**
@@ -383,14 +419,19 @@ async function startN8n(n8n, userFolder, { port, env = {}, stdio = 'pipe', timeo
  * `<user folder>/.cache/n8n/public/types/` after it starts and serves (to logged-in users) as
  * `/types/nodes.json` and `/types/credentials.json`. Waits up to `timeoutMs` for them: n8n writes
  * them a while after it answers, and on a busy machine (three CI runs at once) that took over 60 s.
+ * Gives up at once when `failure` names a reason (n8n exited, or reported a port clash).
  * @param {(file: string) => Promise<unknown[] | undefined>} read returns a list, or undefined while it is not there yet
+ * @param {number} [timeoutMs]
+ * @param {() => Error | undefined} [failure] startN8n's failure()
  */
-async function loadedTypes(read, timeoutMs = 240000) {
+async function loadedTypes(read, timeoutMs = 240000, failure = () => undefined) {
 	const deadline = Date.now() + timeoutMs;
 	const get = async (/** @type {string} */ file) => {
 		for (;;) {
 			const list = await read(file);
 			if (list) return /** @type {Array<Record<string, unknown> & { name: string, displayName: string }>} */ (list);
+			const failed = failure();
+			if (failed) throw failed;
 			if (Date.now() > deadline) throw new Error(`n8n did not provide types/${file} within ${timeoutMs / 1000} s`);
 			await new Promise((resolve) => setTimeout(resolve, 500));
 		}
@@ -427,7 +468,7 @@ module.exports = {
 	cleanEnv,
 	ensureN8n,
 	findRelease,
-	freePort,
+	freePort: ports.freePort,
 	installCommunityPackage,
 	loadedTypes,
 	typesOnDisk,
@@ -436,4 +477,5 @@ module.exports = {
 	packPackage,
 	releaseForCurrentNode,
 	startN8n,
+	stopStarted,
 };
