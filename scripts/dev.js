@@ -5,8 +5,14 @@
 //
 //   npm run dev                      the newest n8n that runs on your Node (Node 20: 2.8.4, Node >= 24: 2.41.1)
 //   npm run dev -- --n8n 2.41.1      a given release (a Node it runs on is fetched from npm when needed)
-//   npm run dev -- --port 5679       another port
+//   npm run dev -- --port 5690       another port
 //   npm run dev -- --check           start (on a free port), check the node list, stop: .ci/run does this
+//
+// Beside another n8n: the editor's port is 5678 (or --port) and is never moved silently. When it is
+// taken, this stops before building and says which port, which process holds it (when the system
+// tells) and a free port to pass with --port. Every other port n8n listens on (the task runners'
+// broker, 5679 by default) is always a free port chosen here. When n8n reports a port clash or exits
+// while starting, this fails at once with the cause.
 'use strict';
 
 const { execFileSync } = require('node:child_process');
@@ -15,6 +21,36 @@ const os = require('node:os');
 const path = require('node:path');
 
 const n8nLib = require('./lib/n8n');
+const ports = require('./lib/ports');
+
+/** Where the README says the editor is. */
+const DEFAULT_PORT = 5678;
+
+/**
+ * Fails before anything is built when n8n could not listen on `port`.
+ * @param {number} port
+ * @param {boolean} chosen given with --port
+ */
+async function ensurePortFree(port, chosen) {
+	const problem = await ports.portProblem(port);
+	if (problem === undefined) return;
+	const suggestion = await ports.nearbyFreePort(chosen ? port : DEFAULT_PORT);
+	const why = problem === 'EADDRINUSE' ? `is in use${ports.holderText(port)}` : `cannot be used (${problem})`;
+	throw new Error(
+		[
+			`Port ${port}${chosen ? '' : ", n8n's default,"} ${why}${problem === 'EADDRINUSE' ? ': another n8n?' : '.'}`,
+			`Stop that process, or start on another port: npm run dev -- --port ${suggestion}   (${suggestion} is free now)`,
+		].join('\n'),
+	);
+}
+
+/** A port clash on the editor's port (taken after the check) gets the --port advice too. */
+function withPortAdvice(/** @type {unknown} */ error, /** @type {number} */ port) {
+	if (error instanceof Error && error.name === 'PortInUseError' && /** @type {{ port?: number }} */ (error).port === port) {
+		error.message = error.message.replace(/ or set N8N_PORT to a free port\.$/, ' or start on another port: npm run dev -- --port <port>.');
+	}
+	return error;
+}
 
 function parseArgs(argv) {
 	const args = { n8n: '', port: 0, check: false };
@@ -29,7 +65,18 @@ function parseArgs(argv) {
 
 async function main() {
 	const args = parseArgs(process.argv.slice(2));
+	// n8n runs in its own process group (so that stopping it ends its task runner too): Ctrl+C
+	// reaches only this process, which stops it, also while it is still starting
+	const interrupted = async () => {
+		await n8nLib.stopStarted();
+		process.exit(0);
+	};
+	process.on('SIGINT', interrupted);
+	process.on('SIGTERM', interrupted);
 	const release = args.n8n ? n8nLib.findRelease(args.n8n) : n8nLib.releaseForCurrentNode();
+	// --check needs no fixed URL: it takes a free port unless told otherwise
+	const port = args.port || (args.check ? await n8nLib.freePort() : DEFAULT_PORT);
+	await ensurePortFree(port, args.port !== 0);
 
 	n8nLib.log('building the package');
 	execFileSync(n8nLib.npmCommand, ['run', 'build', '--silent'], { cwd: n8nLib.ROOT, stdio: 'inherit' });
@@ -48,18 +95,17 @@ async function main() {
 	}
 
 	n8nLib.log(`starting n8n ${release.version} on Node ${n8n.node.version} (user folder ${shownFolder}, SQLite)`);
-	// --check needs no fixed URL: it takes a free port unless told otherwise
-	const port = args.port || (args.check ? await n8nLib.freePort() : 5678);
 	const startedAt = Date.now();
-	const server = await n8nLib.startN8n(n8n, userFolder, { port, stdio: args.check ? 'pipe' : 'inherit' });
-	const stop = async () => {
-		await server.stop();
-		process.exit(0);
-	};
-	process.on('SIGINT', stop);
-	process.on('SIGTERM', stop);
-
-	const { node, credential } = await n8nLib.loadedTypes(n8nLib.typesOnDisk(userFolder, startedAt));
+	// piped (and echoed unless --check) so that a port clash in its output ends the start at once
+	const server = await n8nLib.startN8n(n8n, userFolder, { port, stdio: 'pipe', echo: !args.check }).catch((error) => {
+		throw withPortAdvice(error, port);
+	});
+	const { node, credential } = await n8nLib
+		.loadedTypes(n8nLib.typesOnDisk(userFolder, startedAt), undefined, server.failure)
+		.catch(async (error) => {
+			await server.stop();
+			throw withPortAdvice(error, port);
+		});
 	if (!node || !credential) {
 		await server.stop();
 		throw new Error(
@@ -68,13 +114,14 @@ async function main() {
 	}
 	const loaded = `  "${node.displayName}" node and "${credential.displayName}" credential are loaded.`;
 	if (args.check) {
-		console.log(`n8n ${release.version} started on ${server.url}\n${loaded}\nCheck passed; stopping.`);
-		await stop();
+		console.log(`n8n ${release.version} started on ${server.url} (task broker on port ${server.brokerPort})\n${loaded}\nCheck passed; stopping.`);
+		await server.stop();
+		process.exit(0);
 	}
 	console.log(
 		[
 			'',
-			`  n8n ${release.version} is running: ${server.url}`,
+			`  n8n ${release.version} is running: ${server.url}   (its task broker on port ${server.brokerPort})`,
 			loaded,
 			`  First visit: create the owner account (stored only in ${shownFolder}/).`,
 			'  After changing the code, stop with Ctrl+C and run `npm run dev` again.',
