@@ -270,10 +270,15 @@ export class N8nInstance {
 					return { status: response.status, body: response.text ? (JSON.parse(response.text) as unknown) : undefined };
 				},
 				types: () =>
-					n8nLib.loadedTypes(async (file: string) => {
-						const response = await call(server.url, 'GET', `/types/${file}`, headers);
-						return response.status === 200 ? (JSON.parse(response.text) as unknown[]) : undefined;
-					}),
+					n8nLib.loadedTypes(
+						async (file: string) => {
+							const response = await call(server.url, 'GET', `/types/${file}`, headers);
+							return response.status === 200 ? (JSON.parse(response.text) as unknown[]) : undefined;
+						},
+						undefined,
+						// n8n that exits or reports a port clash fails the wait at once
+						server.failure,
+					),
 				output: () => server.output(),
 			};
 			return { session, stop: async () => await server.stop() };
