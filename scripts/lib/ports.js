@@ -10,6 +10,8 @@
 //
 // The task runners n8n starts itself (internal mode) get no health-check port from it, so they
 // listen on nothing; the runners' launcher (external mode) is a separate program, not run here.
+// n8n 2.41's engine-v2 module (N8N_ENGINE_PORT 3000, N8N_ENGINE_CONTROL_PLANE_PORT 3001) is off
+// unless N8N_ENABLED_MODULES names it, which nothing here does.
 // CommonJS, like n8n.js, so the scripts and the jest suites can require it.
 'use strict';
 
@@ -162,6 +164,7 @@ const CLASH_PATTERNS = [
 	{ pattern: /n8n's port (\d+) is already in use/, listener: 'HTTP server', variable: 'N8N_PORT' },
 	{ pattern: /Task Broker's port (\d+) is already in use/, listener: 'task runners\' broker', variable: 'N8N_RUNNERS_BROKER_PORT' },
 	{ pattern: /Port (\d+) is already in use, possibly by the n8n main process/, listener: 'worker server', variable: 'QUEUE_HEALTH_CHECK_PORT' },
+	{ pattern: /Engine 2\.0 control plane port (\d+) is already in use/, listener: 'engine-v2 control plane', variable: 'N8N_ENGINE_CONTROL_PLANE_PORT' },
 	{ pattern: /EADDRINUSE[^\n]*?:(\d+)\b/, listener: 'listener', variable: '' },
 	{ pattern: /Port (\d+) is already in use/, listener: 'listener', variable: '' },
 ];

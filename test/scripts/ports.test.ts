@@ -80,6 +80,7 @@ describe('ports', () => {
 		expect(
 			ports.findClash('Port 5678 is already in use, possibly by the n8n main process server. Please set a different port for the worker server.'),
 		).toMatchObject({ port: 5678, listener: 'worker server', variable: 'QUEUE_HEALTH_CHECK_PORT' });
+		expect(ports.findClash('Engine 2.0 control plane port 3001 is already in use')).toMatchObject({ port: 3001, variable: 'N8N_ENGINE_CONTROL_PLANE_PORT' });
 		expect(ports.findClash('Error: listen EADDRINUSE: address already in use 127.0.0.1:5681')).toMatchObject({ port: 5681, variable: '' });
 	});
 });
