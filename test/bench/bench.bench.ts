@@ -1,5 +1,5 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- benchmark code, never shipped: it drives a real n8n and reads /proc */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import * as n8nLib from '../../scripts/lib/n8n';
 import { N8nInstance, NODE_TYPE, workflow, type CliExecution as Execution, type WorkflowNode } from '../e2e/n8n-instance';
 import { API_KEY, errorReply, startFakeCometApi, type FakeCometApi, type Override, type RecordedRequest } from '../helpers/fake-cometapi';
 import { makeNoisePng } from '../helpers/images';
+import { executeMeasured, median } from './measure';
 import { measureQueueMode, queueTable, type QueueRow } from './queue-scenario';
 
 /*
@@ -25,6 +26,8 @@ import { measureQueueMode, queueTable, type QueueRow } from './queue-scenario';
  *   S6  queue mode (Redis, PostgreSQL, a main instance, two workers): 4 executions × 25 items of
  *       Generate → Edit → Chat Image at once, against an API admitting 8 (queue-scenario.ts)
  *   S7  200 items, Generate Image, against an API admitting 3, at 300 ms latency
+ *   (S8, Blend tasks waiting with their inputs, is in blend-memory.bench.ts; the Midjourney wall
+ *   times in midjourney.bench.ts)
  *
  * Contenders: this node at default settings; this node with Max Concurrent Requests 1 (and, in S4,
  * with the API's limit of 4 set in advance: what learning it from 429s is measured against); n8n's
@@ -272,48 +275,6 @@ function webhookSourceNodes(scenario: Scenario): WorkflowNode[] {
 	];
 }
 
-/** Samples the peak resident set (VmHWM) of the `n8n execute --id=<id>` process while it runs. */
-function samplePeakRss(workflowId: string) {
-	let pid: number | undefined;
-	let peakKb = 0;
-	const findPid = () => {
-		for (const entry of readdirSync('/proc')) {
-			if (!/^\d+$/.test(entry)) continue;
-			try {
-				const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-				if (cmdline.includes('execute') && cmdline.includes(`--id=${workflowId}`)) return Number(entry);
-			} catch {
-				// the process ended while we looked
-			}
-		}
-		return undefined;
-	};
-	const timer = setInterval(() => {
-		pid ??= findPid();
-		if (pid === undefined) return;
-		try {
-			const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-			if (match) peakKb = Math.max(peakKb, Number(match[1]));
-		} catch {
-			// ended
-		}
-	}, 20);
-	return {
-		stop: () => {
-			clearInterval(timer);
-			return peakKb / 1024;
-		},
-	};
-}
-
-async function executeMeasured(n8n: N8nInstance, workflowId: string): Promise<{ execution: Execution; peakRssMb: number }> {
-	const sampler = samplePeakRss(workflowId);
-	// BENCH_NODE_OPTIONS (e.g. --max-semi-space-size=64) is handed to the n8n process, for looking into a figure; an option that prints to stdout spoils the run data n8n prints there
-	const nodeOptions = process.env.BENCH_NODE_OPTIONS;
-	const execution = await n8n.executeCli(workflowId, nodeOptions ? { NODE_OPTIONS: nodeOptions } : {});
-	return { execution, peakRssMb: sampler.stop() };
-}
-
 /**
  * Every request of a run as the fake API saw it (ms from the first arrival: received, answered,
  * status, requests in flight on arrival), in bench-results/timelines/, for looking into a figure.
@@ -400,11 +361,6 @@ function failureNote(execution: Execution, runData: Record<string, RunTask[]>, n
 
 const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
 
-function median(values: number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.floor(sorted.length / 2)];
-}
-
 function table(rows: Row[]): string {
 	const header = ['scenario', 'contender', 'wall s', 'limit N·L/c s', 'ratio', 'overhead ms/req', 'peak RSS MB', 'RSS growth MB', 'requests', '429s', 'MB sent', 'failed items'];
 	const lines = rows.map((r) => [
@@ -461,7 +417,11 @@ function summary(rows: Row[], scenarios: Scenario[]): string[] {
 	return lines;
 }
 
-describe(`benchmark in real n8n ${RELEASE}`, () => {
+// BENCH_ONLY naming none of S1–S7 (e.g. BENCH_ONLY=S8, blend-memory.bench.ts) skips this file.
+const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+const selectedHere = ONLY.length === 0 || ONLY.some((o) => /^S[1-7](\/|$)/.test(o));
+
+(selectedHere ? describe : describe.skip)(`benchmark in real n8n ${RELEASE}`, () => {
 	let api: FakeCometApi;
 	let n8n: N8nInstance;
 

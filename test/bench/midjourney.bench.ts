@@ -9,7 +9,7 @@ import { planFakeMidjourney, resetFakeMidjourney } from '../helpers/fake-midjour
  * one item, then on MJ_ITEMS items (default 20), every task taking MJ_TASK_MS on the fake (default
  * 3000) with Poll Interval 0.5 s and Max Concurrent Requests 8. The wall time is the node's, from the
  * first Midjourney request the fake received to the last answer it sent (n8n's start-up left out).
- * `npx jest -c jest.bench.config.js midjourney`. Printed, never asserted.
+ * `npx jest -c jest.bench.config.js midjourney` (skipped when BENCH_ONLY is set). Printed, never asserted.
  */
 
 const ITEMS = Number(process.env.MJ_ITEMS || 20);
@@ -35,7 +35,8 @@ function imagineOn(id: string, items: number) {
 	]);
 }
 
-describe(`Midjourney tasks side by side in real n8n ${process.env.E2E_N8N}`, () => {
+// skipped when BENCH_ONLY picks scenarios (this one has no number): `BENCH_ONLY=S8 npm run bench` runs S8 alone
+(process.env.BENCH_ONLY ? describe.skip : describe)(`Midjourney tasks side by side in real n8n ${process.env.E2E_N8N}`, () => {
 	let api: FakeCometApi;
 	let n8n: N8nInstance;
 
