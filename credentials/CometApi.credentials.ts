@@ -69,6 +69,9 @@ export class CometApi implements ICredentialType {
 				'={{ String($credentials.baseUrl || "https://api.cometapi.com/v1").trim().replace(/\\/+$/, "").replace(/^(https?:\\/\\/[^\\/]+)$/i, "$1/v1") }}',
 			url: '/models',
 			method: 'GET',
+			// a redirect is not followed: the key must not reach another origin (a 3xx fails the test)
+			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
 		},
 		// n8n shows this instead of a bare "Unauthorized" (releases after 2.8 honour the rule)
 		rules: [

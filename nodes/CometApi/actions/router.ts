@@ -1,10 +1,11 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import * as bria from './bria';
 import * as flux from './flux';
 import * as gemini from './gemini';
 import * as image from './image';
+import { asNodeError, errorJson, runFailure, settleFacts } from './item-errors';
 import * as kling from './kling';
 import * as midjourney from './midjourney';
 import * as replicate from './replicate';
@@ -30,36 +31,6 @@ const resources: Record<string, Record<string, Operation>> = {
 	bria: bria.operations,
 };
 
-/** Keeps n8n's own errors as they are (with the item index); wraps anything else. */
-function asNodeError(
-	context: IExecuteFunctions,
-	error: unknown,
-	itemIndex: number,
-): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		error.context.itemIndex ??= itemIndex;
-		return error;
-	}
-	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
-}
-
-/** The error item continueOnFail outputs in place of a failed input item. */
-function errorJson(error: NodeApiError | NodeOperationError, itemIndex: number): IDataObject {
-	const httpCode = error instanceof NodeApiError ? error.httpCode : undefined;
-	const apiCode = error.context.apiErrorCode;
-	const { url } = error.context;
-	const task = error.context.task as IDataObject | undefined;
-	return {
-		error: error.message,
-		...(error.description ? { description: error.description } : {}),
-		...(httpCode ? { httpCode } : {}),
-		...(typeof apiCode === 'string' && apiCode ? { code: apiCode } : {}),
-		...(typeof url === 'string' ? { url } : {}),
-		...(task ?? {}),
-		itemIndex,
-	};
-}
-
 /**
  * The item loop. Dispatches by resource, then operation; makes the run context every item of the
  * run shares, and closes it when the run ends (its share of the account's limiter is given back).
@@ -67,7 +38,8 @@ function errorJson(error: NodeApiError | NodeOperationError, itemIndex: number):
  * requests in flight to the API's 429s); outputs keep the input order and pairing.
  * With continueOnFail each failed item gives an error item (with the image URL when a download
  * failed); without it the first failure stops new items from starting, aborts the requests still
- * in flight and is the error the node throws.
+ * in flight and is the error the node throws, handing back the paid tasks the run did not output
+ * (item-errors.ts). Every error says whether the item was billed.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const resource = this.getNodeParameter('resource', 0) as string;
@@ -109,8 +81,9 @@ async function runItems(
 				results[itemIndex] = await operation.execute.call(this, itemIndex, item.context);
 			} catch (error) {
 				const nodeError = asNodeError(this, error, itemIndex);
+				const facts = settleFacts(nodeError, itemIndex, run);
 				if (this.continueOnFail()) {
-					results[itemIndex] = [{ json: errorJson(nodeError, itemIndex), pairedItem: { item: itemIndex } }];
+					results[itemIndex] = [{ json: errorJson(nodeError, itemIndex, facts), pairedItem: { item: itemIndex } }];
 				} else if (!firstError) {
 					// The first failure fails the node: the requests still in flight are aborted, not waited for.
 					firstError = nodeError;
@@ -125,7 +98,7 @@ async function runItems(
 	const workers = operation.waitsForTasks ? items.length : Math.min(2 * run.maxConcurrency, items.length);
 	await Promise.all(Array.from({ length: workers }, worker));
 
-	if (firstError) throw firstError;
+	if (firstError) throw runFailure(firstError, run, (itemIndex) => results[itemIndex] !== undefined);
 	if (cancel?.aborted && results.some((result) => result === undefined)) {
 		throw new NodeOperationError(this.getNode(), 'The execution was cancelled before all items were processed');
 	}

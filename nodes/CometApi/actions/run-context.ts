@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { accountOf, leaseLimiter, type RequestRun } from '../transport';
+import { accountOf, leaseLimiter, TaskLedger, type TaskRun } from '../transport';
 import { ItemSlots } from './item-slots';
 import { readMaxConcurrency } from './parameters';
 
@@ -8,9 +8,13 @@ import { readMaxConcurrency } from './parameters';
  * One node run, as the router hands it to every operation and, through them, to the transport:
  * what the run's items share, and the settings read once for the whole run.
  */
-export interface RunContext extends RequestRun {
+export interface RunContext extends TaskRun {
 	/** Max Concurrent Requests, read from the first item. */
 	readonly maxConcurrency: number;
+	/** Every task the run submitted, with its last known state (handed back when the run fails). */
+	readonly tasks: TaskLedger;
+	/** Where each item's paid request stands: sent (and not answered yet), or accepted by CometAPI. */
+	readonly paid: ReadonlyMap<number, 'sent' | 'accepted'>;
 	/** Which items may hold their inputs and requests now. */
 	readonly slots: ItemSlots;
 	/** Aborts the run's requests and waits still going (`signal`): its first failure, without continueOnFail. */
@@ -73,13 +77,20 @@ export async function createRunContext(this: IExecuteFunctions): Promise<OpenRun
 	else cancel?.addEventListener('abort', onCancel, { once: true });
 	// Every run of this account in this process shares one limiter: Max Concurrent Requests is a per-account cap.
 	const lease = leaseLimiter(await accountOf(this), maxConcurrency);
+	const paid = new Map<number, 'sent' | 'accepted'>();
 	const run: RunContext = {
 		maxConcurrency,
 		slots,
+		tasks: new TaskLedger(),
+		paid,
 		limiter: lease.limiter,
 		signal: abort.signal,
 		stop: () => abort.abort(),
 		requestAnswered: (itemIndex) => slots.requestAnswered(itemIndex),
+		// once accepted, an item's work stays billed whatever it sends next
+		paidRequest: (itemIndex, stage) => {
+			if (paid.get(itemIndex) !== 'accepted') paid.set(itemIndex, stage);
+		},
 	};
 	return {
 		...run,

@@ -7,8 +7,8 @@ import { taskFacts, taskOutputItems } from '../helpers/task-output';
 import {
 	apiError,
 	submitTask,
+	taskFailedError,
 	waitForTask,
-	withTask,
 	type ApiRequest,
 	type TaskApi,
 	type TaskOutcome,
@@ -60,13 +60,6 @@ export function submittedTaskId(
 	);
 }
 
-/** The error of a task that ended without a result (as the engine words it). */
-function taskFailed(context: IExecuteFunctions, family: TaskFamily, outcome: TaskOutcome, itemIndex: number) {
-	const reason = outcome.state.reason?.trim() || `the task ended with status ${outcome.state.status}`;
-	const error = apiError(context.getNode(), { message: `${family.provider} task failed: ${reason}`, code: outcome.state.status }, itemIndex);
-	return withTask(error, outcome.taskId, outcome.state);
-}
-
 /** How the item's task is waited for and its images stored, read before anything is sent. */
 function readTaskSettings(this: IExecuteFunctions, itemIndex: number, options: IDataObject, requestedFormat?: string) {
 	return {
@@ -108,26 +101,52 @@ async function outputOf(
 	});
 }
 
+/** What an operation hands runTask: the submission (checked before), and what its output needs. */
+export interface TaskSubmission {
+	/** Sent once; its body is let go as soon as the task is accepted (a waiting task holds no upload). */
+	request?: ApiRequest;
+	options: IDataObject;
+	json: IDataObject;
+	requestedFormat?: string;
+}
+
+/** Takes the request out of the submission and sends it: once this returns, nothing holds its body. */
+async function sendSubmission(
+	this: IExecuteFunctions,
+	family: TaskFamily,
+	submission: TaskSubmission,
+	settings: Partial<ApiRequest>,
+	run: RunContext,
+	itemIndex: number,
+) {
+	const request = submission.request;
+	submission.request = undefined;
+	if (!request) throw new Error('runTask: the submission was already sent');
+	return await submitTask.call(this, family, { ...request, ...settings }, run, itemIndex);
+}
+
 /**
- * Submits the item's task once, waits for it (Max Wait, Poll Interval) and outputs its images with
- * `json`. `request` is the submission, checked by the caller before this is called.
+ * Submits the item's task once, waits for it (Max Wait, Poll Interval, counted from the moment the
+ * submission was accepted) and outputs its images with `json`. `request` is the submission, checked
+ * by the caller before this is called; it is taken out of `submission` once sent, so a waiting task
+ * keeps only its ID, its state and its output settings.
  */
 export async function runTask(
 	this: IExecuteFunctions,
 	family: TaskFamily,
 	itemIndex: number,
 	run: RunContext,
-	submission: { request: ApiRequest; options: IDataObject; json: IDataObject; requestedFormat?: string },
+	submission: TaskSubmission,
 ): Promise<INodeExecutionData[]> {
 	const settings = readTaskSettings.call(this, itemIndex, submission.options, submission.requestedFormat);
+	const { taskId, reply } = await sendSubmission.call(this, family, submission, settings.request, run, itemIndex);
 	const submittedAt = Date.now();
-	const { taskId, reply } = await submitTask.call(this, family, { ...submission.request, ...settings.request }, run, itemIndex);
 	const early = family.submissionState?.(reply);
 	const outcome: TaskOutcome =
 		early && early.phase !== 'pending'
 			? { taskId, reply, state: early }
 			: await waitForTask.call(this, family, taskId, { wait: settings.wait, poll: settings.request, run, itemIndex, submittedAt });
-	if (outcome.state.phase === 'failed') throw taskFailed(this, family, outcome, itemIndex);
+	if (outcome.state.phase === 'failed') throw taskFailedError(this.getNode(), family.provider, taskId, outcome.state, itemIndex);
 	return await outputOf.call(this, family, outcome, settings, submission.json, itemIndex, run);
 }
 

@@ -1,7 +1,6 @@
 import type { INode, NodeApiError } from 'n8n-workflow';
 
-import { apiError, readApiError } from '../transport';
-import { asRecord } from './chat-reply';
+import { apiError, errorInReply, readApiError, reasonOf, withFacts } from '../transport';
 
 /*
  * Errors CometAPI reports inside a reply that came with HTTP 200: `{"error": {message, code}}` as
@@ -10,13 +9,16 @@ import { asRecord } from './chat-reply';
 
 /** An `error` that says something: a message or a code (CometAPI sends `"error": {}` on success). */
 export function hasApiError(body: Record<string, unknown>): boolean {
-	const error = body.error;
-	if (typeof error === 'string') return error.trim() !== '';
-	const record = asRecord(error);
-	return !!record && (!!record.message || !!record.code);
+	return errorInReply(body) !== undefined;
 }
 
-/** The error users see for an error CometAPI reported inside a reply (no HTTP status: it came with a 200). */
+/**
+ * The error users see for an error CometAPI reported inside a reply (no HTTP status: it came with a
+ * 200) in place of the result: the request was refused, not billed.
+ */
 export function replyError(node: INode, error: unknown, itemIndex: number): NodeApiError {
-	return apiError(node, { ...readApiError(0, error), status: undefined }, itemIndex);
+	const details = { ...readApiError(0, error), status: undefined };
+	const refused = withFacts(apiError(node, details, itemIndex), { billed: 'no', retrySafe: true, reason: reasonOf(details) });
+	refused.context.refusedInReply = true;
+	return refused;
 }

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { getBaseUrls } from './base-url';
+import { withFacts } from './billing';
 import { headerValue, readAll, readNetworkFailure, type ByteStream } from './http';
 import { ownStream, StreamFault } from './owned-stream';
 import {
@@ -84,6 +85,8 @@ export async function downloadImage(
 		if (!('reason' in outcome)) return outcome;
 		if (options.viaCredentialWhenRefused && (outcome.status === 401 || outcome.status === 403)) {
 			const fetched = await downloadThroughCredential.call(this, url, maxBytes, options);
+			// CometAPI may answer with a redirect to where the image lives (its CDN): read there without the key.
+			if (typeof fetched === 'string') return await downloadImage.call(this, fetched, { ...options, viaCredentialWhenRefused: false });
 			if (fetched) return fetched;
 		}
 		if (options.signal?.aborted) {
@@ -98,7 +101,7 @@ export async function downloadImage(
 			description: `The image is at ${url} (it may expire soon): download it from there, or run the node again.`,
 		});
 		error.context.url = url;
-		throw error;
+		throw withFacts(error, { reason: 'download' });
 	}
 }
 
@@ -155,23 +158,26 @@ async function downloadOnce(
 }
 
 function tooLarge(context: IExecuteFunctions, host: string, maxBytes: number, itemIndex: number): NodeOperationError {
-	return new NodeOperationError(
+	const error = new NodeOperationError(
 		context.getNode(),
 		`The image at ${host} is larger than ${Math.round(maxBytes / 1024 / 1024)} MB (Max Download Size)`,
 		{ itemIndex, description: 'Raise Max Download Size (MB) in the options, or ask for a smaller image.' },
 	);
+	return withFacts(error, { reason: 'download' });
 }
 
 /**
  * The image fetched through the credential (send.ts: the key, retries, the run's limit), when its
  * URL is below the credential's host root; undefined for any other host, which never gets the key.
+ * A redirect to another origin is not followed with the key: its target is returned, to be fetched
+ * without it.
  */
 async function downloadThroughCredential(
 	this: IExecuteFunctions,
 	url: string,
 	maxBytes: number,
 	options: DownloadOptions,
-): Promise<Download | undefined> {
+): Promise<Download | string | undefined> {
 	const { host } = await getBaseUrls.call(this, options.itemIndex);
 	const image = new URL(url);
 	const root = new URL(host);
@@ -186,10 +192,12 @@ async function downloadThroughCredential(
 			timeoutSeconds: options.timeoutSeconds,
 			maxRetries: options.maxRetries,
 			itemIndex: options.itemIndex,
+			crossOriginRedirect: 'return',
 		},
 		'stream',
 		options.run,
 	);
+	if (response.statusCode >= 300 && response.statusCode < 400) return new URL(headerValue(response, 'location'), url).href;
 	const read = await readAll(response.body as ByteStream, maxBytes);
 	if (read.truncated) throw tooLarge(this, image.host, maxBytes, options.itemIndex);
 	return { data: read.data, contentType: headerValue(response, 'content-type') || undefined };

@@ -42,6 +42,8 @@ export function readApiError(status: number, body: unknown): ApiErrorDetails {
 			asText(record.error) ??
 			asText(record.message) ??
 			asText(record.detail) ??
+			// the Midjourney gateway's shape: {code, description, type}
+			asText(record.description) ??
 			`HTTP ${status}`;
 		return {
 			status,
@@ -62,6 +64,20 @@ export function readApiError(status: number, body: unknown): ApiErrorDetails {
 	return { status, message: text ? text.slice(0, 500) : `HTTP ${status}` };
 }
 
+/**
+ * The error CometAPI reported inside a reply that came with HTTP 200 (`{"error": "…"}` or
+ * `{"error": {message, code}}`), or undefined when the reply holds none (CometAPI sends
+ * `"error": {}` on success). Its status is left out: there was none.
+ */
+export function errorInReply(body: unknown): ApiErrorDetails | undefined {
+	if (!body || typeof body !== 'object') return undefined;
+	const error = (body as Record<string, unknown>).error;
+	if (typeof error === 'string' ? error.trim() === '' : !error || typeof error !== 'object') return undefined;
+	const record = error as Record<string, unknown>;
+	if (typeof error === 'object' && !record.message && !record.code) return undefined;
+	return { ...readApiError(0, error), status: undefined };
+}
+
 /** A hint for the cases users meet most often: what to change to make the call work. */
 export function hintFor(details: ApiErrorDetails): string {
 	const code = (details.code ?? '').toLowerCase();
@@ -71,6 +87,9 @@ export function hintFor(details: ApiErrorDetails): string {
 	}
 	if (code === 'insufficient_user_quota' || message.includes('quota')) {
 		return 'Your CometAPI balance or this key’s quota is used up: top up, or set the key to unlimited quota in the CometAPI console.';
+	}
+	if (code === 'moderation_blocked' || code === 'content_policy_violation' || message.includes('safety system')) {
+		return 'The request was refused by the safety system: change the prompt or the input images. Sending it again as it is will be refused again.';
 	}
 	if (code === 'model_not_found' || (details.status === 404 && message.includes('model'))) {
 		return 'Check the model ID: pick one from the list, or check that your key may use it.';

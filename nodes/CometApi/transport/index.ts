@@ -11,7 +11,9 @@
  */
 export { baseUrlsOf, getBaseUrls, CREDENTIAL_TYPE, DEFAULT_BASE_URL, type ApiRoot, type BaseUrls } from './base-url';
 export { DEFAULT_MAX_DOWNLOAD_MB, downloadImage, type Download, type DownloadOptions } from './download';
-export { apiError, readApiError } from './errors';
+export { apiError, errorInReply, readApiError } from './errors';
+export { describeFacts, factsOf, reasonOf, withFacts, type Billed, type ErrorFacts, type ErrorReason } from './billing';
+export { TaskLedger, type LedgerEntry } from './task-ledger';
 export type { ByteStream } from './http';
 export { apiRequest } from './json';
 export { apiDivertingRequest, type StringDiversion, type StringSink } from './json-stream';
@@ -24,12 +26,15 @@ export { apiStreamRequest, SseDecoder, type SseEvent, type StreamedReply } from 
 export {
 	DEFAULT_MAX_WAIT_MINUTES,
 	DEFAULT_POLL_INTERVAL_SECONDS,
+	jittered,
 	submitTask,
+	taskFailedError,
 	waitForTask,
 	withTask,
 	type PollSettings,
 	type TaskApi,
 	type TaskOutcome,
+	type TaskRun,
 	type TaskState,
 	type TaskWait,
 } from './task';

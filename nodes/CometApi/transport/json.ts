@@ -4,8 +4,9 @@ import { apiError, looksLikeHtml } from './errors';
 import { send, type ApiRequest, type Context, type RequestRun } from './send';
 
 /** Parses a JSON reply; an HTML page or other non-JSON body becomes an error about the Base URL. */
-export function parseJsonBody(this: Context, status: number, raw: unknown, itemIndex?: number): IDataObject {
+export function parseJsonBody(this: Context, status: number, raw: unknown, itemIndex?: number, acceptEmpty = false): IDataObject {
 	let body: unknown = Buffer.isBuffer(raw) ? raw.toString('utf8') : raw;
+	if (acceptEmpty && (body === undefined || body === null || (typeof body === 'string' && /^\s*(null)?\s*$/.test(body)))) return {};
 	if (typeof body === 'string' && !looksLikeHtml(body)) {
 		try {
 			body = JSON.parse(body);
@@ -38,7 +39,7 @@ export function parseJsonBody(this: Context, status: number, raw: unknown, itemI
  */
 export async function apiRequest(this: Context, request: ApiRequest, run?: RequestRun): Promise<IDataObject> {
 	const response = await send.call(this, request, 'json', run);
-	const body = parseJsonBody.call(this, response.statusCode, response.body, request.itemIndex);
+	const body = parseJsonBody.call(this, response.statusCode, response.body, request.itemIndex, request.acceptEmpty);
 	// The reply is in memory: the next item may start its upload while this one stores its images.
 	// (A failed item gives its slot back only once its error is recorded, so no item starts after it.)
 	if (request.itemIndex !== undefined) run?.requestAnswered(request.itemIndex);

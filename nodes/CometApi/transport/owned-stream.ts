@@ -28,6 +28,11 @@ export interface OwnedStreamOptions {
 	signal?: AbortSignal;
 	/** Called once, when the stream ends, fails, is cancelled or is abandoned by its reader. */
 	onSettled?: () => void;
+	/**
+	 * Aborts the request the stream answers, when the stream is destroyed before its end: destroying
+	 * the body alone does not close the connection when the HTTP client follows no redirects.
+	 */
+	abortRequest?: () => void;
 }
 
 /** Resolves 'idle' once `waitingSince()` lies idleMs in the past, 'stopped' when `stop` aborts. */
@@ -56,9 +61,11 @@ export function ownStream(stream: ByteStream, options: OwnedStreamOptions): Byte
 	// Stops the idle timer: when the reading ends, and when a reader that has what it needs (an SSE
 	// reply's [DONE], a size cap) destroys the stream and leaves the generator paused for good.
 	const stop = new AbortController();
+	let ended = false;
 	const destroy = () => {
 		stop.abort();
 		stream.destroy?.();
+		if (!ended) options.abortRequest?.();
 		settle();
 	};
 	async function* chunks(): AsyncGenerator<Buffer | string> {
@@ -69,6 +76,7 @@ export function ownStream(stream: ByteStream, options: OwnedStreamOptions): Byte
 		const cancelled = new Promise<{ kind: 'cancelled' }>((resolve) => {
 			onAbort = () => {
 				stream.destroy?.();
+				options.abortRequest?.();
 				resolve({ kind: 'cancelled' });
 			};
 		});
@@ -92,7 +100,10 @@ export function ownStream(stream: ByteStream, options: OwnedStreamOptions): Byte
 							: new StreamFault('broken', 'the reply was destroyed while it was read', 'ERR_STREAM_DESTROYED');
 					break;
 				}
-				if (outcome.result.done) break;
+				if (outcome.result.done) {
+					ended = true;
+					break;
+				}
 				yield outcome.result.value;
 			}
 		} catch (error) {

@@ -6,9 +6,10 @@ import type {
 	ILoadOptionsFunctions,
 	IN8nHttpFullResponse,
 } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
+import { sleep, type NodeApiError } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, getBaseUrls, type ApiRoot } from './base-url';
+import { reasonOf, withFacts, type Billed } from './billing';
 import { apiError, readApiError } from './errors';
 import {
 	describeNetworkFailure,
@@ -62,8 +63,20 @@ export interface ApiRequest {
 	 * found): a task submission, where each arrival is a new billed task (see task.ts).
 	 */
 	once?: boolean;
+	/** A POST that charges nothing (e.g. reading many tasks at once). Other POSTs are paid work; GETs are free. */
+	free?: boolean;
+	/**
+	 * What a redirect to another origin does: `refuse` (default) fails the request; `return` hands the
+	 * redirect back unread (a task image's link, fetched again without the key by download.ts).
+	 */
+	crossOriginRedirect?: 'refuse' | 'return';
+	/** An empty body or a bare `null` reads as `{}` (json.ts): how the Midjourney proxy answers for a task it does not know. */
+	acceptEmpty?: boolean;
 	itemIndex?: number;
 }
+
+/** Redirects followed within the Base URL's origin before a request gives up. */
+const MAX_REDIRECTS = 5;
 
 /**
  * What a request takes from the node run it belongs to (the router's run context). Requests sent
@@ -76,15 +89,36 @@ export interface RequestRun {
 	readonly signal?: AbortSignal;
 	/** Told when an item's request has its whole answer in memory. */
 	requestAnswered(itemIndex: number): void;
+	/** Told when an item's paid request is sent, and when CometAPI accepted it (a 2xx): what an error says about billing. */
+	paidRequest?(itemIndex: number, stage: 'sent' | 'accepted'): void;
 }
 
-function cancelledError(context: Context, itemIndex?: number) {
-	return apiError(
+/** Whether the request is billed work: a POST that is not marked free (GETs read and charge nothing). */
+export function isPaid(request: Pick<ApiRequest, 'method' | 'free'>): boolean {
+	return request.method === 'POST' && request.free !== true;
+}
+
+/** The error of a request stopped by the run's cancel; `billed`: whether it had been sent when it was stopped. */
+function cancelledError(context: Context, itemIndex: number | undefined, billed: Billed = 'no') {
+	const error = apiError(
 		context.getNode(),
 		{ message: 'The request to CometAPI was cancelled', code: 'ERR_CANCELED' },
 		itemIndex,
 		'The execution was stopped.',
 	);
+	return withFacts(error, { billed, retrySafe: billed === 'no', reason: 'cancelled' });
+}
+
+/** Where a redirect points, when it points anywhere: the Location header resolved against the request's URL. */
+function redirectTarget(response: IN8nHttpFullResponse, from: string): URL | undefined {
+	if (response.statusCode < 300 || response.statusCode >= 400) return undefined;
+	const location = headerValue(response, 'location');
+	if (!location) return undefined;
+	try {
+		return new URL(location, from);
+	} catch {
+		return undefined;
+	}
 }
 
 function withAttempts<T extends Error>(error: T, attempts: number): T {
@@ -95,7 +129,7 @@ function withAttempts<T extends Error>(error: T, attempts: number): T {
 	return error;
 }
 
-type Attempt = { response: IN8nHttpFullResponse; detach: () => void } | { failure: NetworkFailure };
+type Attempt = { response: IN8nHttpFullResponse; detach: () => void; abort: () => void } | { failure: NetworkFailure };
 
 /**
  * One attempt. Its abort signal follows the run's. A streamed request's wait for the headers is timed
@@ -114,17 +148,17 @@ async function attemptOnce(
 	const detach = () => signal?.removeEventListener('abort', onAbort);
 	const stopTimer = new AbortController();
 	let timedOut = false;
-	if (options.encoding === 'stream') {
-		options.timeout = 2 * timeoutMs;
-		sleep(timeoutMs, stopTimer.signal).then(
-			() => {
-				if (stopTimer.signal.aborted) return;
-				timedOut = true;
-				attempt.abort();
-			},
-			() => {},
-		);
-	}
+	// The node times every attempt itself: the HTTP client's timeout is only a backstop, and its
+	// error reads differently from one n8n release to another (2.8 reports a connection "aborted").
+	options.timeout = 2 * timeoutMs;
+	sleep(timeoutMs, stopTimer.signal).then(
+		() => {
+			if (stopTimer.signal.aborted) return;
+			timedOut = true;
+			attempt.abort();
+		},
+		() => {},
+	);
 	options.abortSignal = attempt.signal;
 	// n8n's helper takes its abort signal from the context it is called on (the execution's cancel
 	// signal): it is called on one whose signal is this attempt's, so the run's stop and the node's own
@@ -136,7 +170,7 @@ async function attemptOnce(
 			CREDENTIAL_TYPE,
 			options,
 		)) as IN8nHttpFullResponse;
-		return { response, detach };
+		return { response, detach, abort: () => attempt.abort() };
 	} catch (error) {
 		detach();
 		return { failure: timedOut ? { code: 'ETIMEDOUT', message: 'timeout' } : readNetworkFailure(error) };
@@ -175,27 +209,35 @@ export async function send(
 	const maxRetries = Math.max(0, Math.floor(request.maxRetries ?? DEFAULT_MAX_RETRIES));
 	const rateLimitWaitSeconds = Math.max(0, request.rateLimitWaitSeconds ?? DEFAULT_RATE_LIMIT_WAIT_SECONDS);
 	const baseUrl = (await getBaseUrls.call(this, itemIndex))[request.root ?? 'api'];
+	const origin = new URL(baseUrl).origin;
 	const signal = run?.signal;
 	const limiter = run?.limiter;
+	const paid = isPaid(request);
 	let failures = 0;
 	let rateLimitedSince: number | undefined;
 	const retryAfter = async (wait: number) => {
 		if (await waitUnlessCancelled(wait, signal)) return;
 		throw cancelledError(this, itemIndex);
 	};
+	// Where the request goes: moved by redirects within the origin (303, and 301/302 after a POST, read with GET).
+	let target = { url: `${baseUrl}${request.endpoint}`, method: request.method, body: request.body };
+	let redirects = 0;
 
 	for (let attempt = 1; ; attempt++) {
 		if (signal?.aborted) throw cancelledError(this, itemIndex);
 		const options: IHttpRequestOptions = {
-			method: request.method,
-			url: `${baseUrl}${request.endpoint}`,
+			method: target.method,
+			url: target.url,
 			json: true,
 			timeout: timeoutMs,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
+			// Redirects are followed here, never by the HTTP client: the key must not reach another origin.
+			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
 		};
 		if (encoding === 'stream') options.encoding = 'stream';
-		if (request.body !== undefined) options.body = request.body;
+		if (target.body !== undefined) options.body = target.body;
 
 		if (limiter) {
 			try {
@@ -204,13 +246,15 @@ export async function send(
 				throw cancelledError(this, itemIndex);
 			}
 		}
+		if (paid && itemIndex !== undefined) run?.paidRequest?.(itemIndex, 'sent');
 		const outcome = await attemptOnce.call(this, options, timeoutMs, signal);
 		if ('failure' in outcome) {
 			limiter?.release('failed');
-			if (signal?.aborted) throw cancelledError(this, itemIndex);
 			const { failure } = outcome;
+			const notSent = NOT_SENT_CODES.has(failure.code);
+			if (signal?.aborted) throw cancelledError(this, itemIndex, paid && !notSent ? 'unknown' : 'no');
 			const billable = request.once
-				? !NOT_SENT_CODES.has(failure.code)
+				? !notSent
 				: isTimeoutFailure(failure) && request.method === 'POST' && request.retryTimeouts !== true;
 			if (!billable && failures < maxRetries && isRetryableNetworkFailure(failure.code, failure.message)) {
 				failures++;
@@ -231,12 +275,34 @@ export async function send(
 				itemIndex,
 				hint,
 			);
+			const billed: Billed = paid && !notSent ? 'unknown' : 'no';
+			withFacts(networkError, { billed, retrySafe: billed === 'no', reason: isTimeoutFailure(failure) ? 'timeout' : 'network' });
 			throw withAttempts(networkError, attempt);
 		}
 
-		const { response, detach } = outcome;
+		const { response, detach, abort } = outcome;
 		const status = response.statusCode;
+		const next = redirectTarget(response, target.url);
+		if (next) {
+			limiter?.release('success');
+			detach();
+			if (encoding === 'stream') {
+				(response.body as ByteStream).destroy?.();
+				abort();
+			}
+			const downgrade = origin.startsWith('https:') && next.protocol === 'http:';
+			if (next.origin !== origin && request.crossOriginRedirect === 'return' && !downgrade) return response;
+			if (next.origin !== origin || ++redirects > MAX_REDIRECTS) {
+				throw redirectError(this, next, origin, redirects > MAX_REDIRECTS, itemIndex);
+			}
+			// 303, and 301/302 after a POST, are read with GET (as browsers do); 307/308 repeat the request.
+			const toGet = status === 303 || ((status === 301 || status === 302) && target.method === 'POST');
+			target = toGet ? { url: next.href, method: 'GET', body: undefined } : { ...target, url: next.href };
+			attempt--; // a redirect followed is the same attempt
+			continue;
+		}
 		if (status >= 200 && status < 300) {
+			if (paid && itemIndex !== undefined) run?.paidRequest?.(itemIndex, 'accepted');
 			if (encoding === 'json') {
 				detach();
 				limiter?.release('success');
@@ -246,6 +312,7 @@ export async function send(
 			response.body = ownStream(response.body as ByteStream, {
 				idleMs: timeoutMs,
 				signal,
+				abortRequest: abort,
 				onSettled: () => {
 					detach();
 					limiter?.release('success');
@@ -266,16 +333,40 @@ export async function send(
 				continue;
 			}
 			const waited = rateLimitWaitSeconds > 0 ? `Still rate limited after waiting up to ${rateLimitWaitSeconds} s (Rate Limit Wait).` : undefined;
-			throw withAttempts(apiError(this.getNode(), details, itemIndex, waited), attempt);
+			throw refusal(apiError(this.getNode(), details, itemIndex, waited), 'no');
 		}
 		if (request.once && status >= 500) {
-			throw withAttempts(apiError(this.getNode(), details, itemIndex, MAY_HAVE_ARRIVED), attempt);
+			throw refusal(apiError(this.getNode(), details, itemIndex, MAY_HAVE_ARRIVED), 'unknown');
 		}
 		if (failures < maxRetries && isRetryableStatus(status, details.code)) {
 			failures++;
 			await retryAfter(asked ?? backoffMs(failures));
 			continue;
 		}
-		throw withAttempts(apiError(this.getNode(), details, itemIndex), attempt);
+		// CometAPI bills what it answers with a 2xx: a refusal (4xx) or a server failure (5xx) of a
+		// request answered at once charges nothing.
+		throw refusal(apiError(this.getNode(), details, itemIndex), 'no');
+
+		function refusal(error: NodeApiError, billed: Billed) {
+			withFacts(error, { billed, retrySafe: billed === 'no', reason: reasonOf(details) });
+			return withAttempts(error, attempt);
+		}
 	}
+}
+
+/** A redirect the key may not follow: to another origin (or from https to http), or too many of them. */
+function redirectError(context: Context, to: URL, origin: string, tooMany: boolean, itemIndex?: number): NodeApiError {
+	const error = apiError(
+		context.getNode(),
+		{
+			message: tooMany
+				? `CometAPI redirected the request more than ${MAX_REDIRECTS} times`
+				: `CometAPI redirected the request to another origin (${to.origin}); it was not followed, so the API key stays with ${origin}`,
+			code: tooMany ? 'too_many_redirects' : 'cross_origin_redirect',
+		},
+		itemIndex,
+		'Nothing was sent there. Check the Base URL in the CometAPI credential: it should be the API root itself (e.g. https://api.cometapi.com/v1), not an address that redirects.',
+	);
+	error.context.redirectedTo = to.origin;
+	return withFacts(error, { billed: 'no', retrySafe: true, reason: 'redirect' });
 }

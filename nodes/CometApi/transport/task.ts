@@ -1,10 +1,12 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { apiError } from './errors';
+import { reasonOf, withFacts, type ErrorReason } from './billing';
+import { apiError, errorInReply } from './errors';
 import { apiRequest } from './json';
 import { waitUnlessCancelled } from './retry';
-import type { ApiRequest, RequestRun } from './send';
+import { DEFAULT_RATE_LIMIT_WAIT_SECONDS, type ApiRequest, type RequestRun } from './send';
+import type { TaskLedger } from './task-ledger';
 
 /*
  * The task engine. Task APIs (Midjourney, Flux, Replicate-style, Kling, Bria) answer a submission
@@ -14,12 +16,17 @@ import type { ApiRequest, RequestRun } from './send';
  *   surely did not reach the API (a 429, a refused connection; `once` in send.ts);
  * - polls are free and change nothing: a poll that fails (5xx, reset, timeout) is only a missed
  *   look, and the next one follows. The pause between polls starts at Poll Interval and grows by half
- *   each time up to five times it (2 s, 3 s, 4.5 s, 6.75 s, 10 s, 10 s… by default), until the task
- *   ends, Max Wait has passed since the submission, or the execution is cancelled;
+ *   each time up to five times it (2 s, 3 s, 4.5 s, 6.75 s, 10 s, 10 s… by default), each one moved
+ *   by up to ±20 % so many tasks do not poll in step, until the task ends, Max Wait has passed since
+ *   the submission was accepted, or the execution is cancelled. A poll is sent once (no retries of
+ *   its own, 429s waited out only until Max Wait), so Max Wait is overrun by one poll's Timeout at most;
+ * - what the API answers is read as it comes: a task it does not know ("no such task"), and an
+ *   error inside an HTTP 200, end the wait at once, quoting CometAPI;
  * - a waiting task holds no request slot: its item gives its slot back once the submission is
  *   answered, and each poll takes one only while it is in flight;
  * - every error after the submission carries the task ID (context.task, and the error item's
- *   `taskId`), so a user can resume with Get Task and never pays twice.
+ *   `taskId`), so a user can resume with Get Task and never pays twice; every task submitted is
+ *   written in the run's ledger (task-ledger.ts), which a failed run hands back.
  */
 
 /** Where a task stands, as read from one poll. */
@@ -32,6 +39,8 @@ export interface TaskState {
 	progress?: string;
 	/** Why the task failed, in the provider's words. */
 	reason?: string;
+	/** The class of a failure when the provider's code tells it (default: task_failed, or moderation by its words). */
+	cause?: ErrorReason;
 }
 
 /** One provider family's task API. */
@@ -44,6 +53,13 @@ export interface TaskApi {
 	poll(taskId: string): ApiRequest;
 	/** The task's state in a poll's reply. */
 	state(reply: IDataObject): TaskState;
+	/** Whether a poll's reply, or the error a poll failed with, says the API knows no task with this ID. */
+	unknownTask?(answer: IDataObject | NodeApiError): boolean;
+}
+
+/** The run a task's requests belong to, with the ledger of the tasks it submitted. */
+export interface TaskRun extends RequestRun {
+	readonly tasks?: TaskLedger;
 }
 
 export interface TaskWait {
@@ -90,6 +106,21 @@ function describeState(state?: TaskState): string {
 	return [state.status, state.progress].filter(Boolean).join(', ');
 }
 
+const MODERATED = /moderat|banned|prohibited|content[_ ]polic|safety|nsfw|sensitive|unsafe/i;
+
+/** The error of a task that ended without a result, in the provider's words. */
+export function taskFailedError(node: INode, provider: string, taskId: string, state: TaskState, itemIndex: number): NodeApiError {
+	const reason = state.reason?.trim() || `the task ended with status ${state.status}`;
+	const error = apiError(node, { message: `${provider} task failed: ${reason}`, code: state.status }, itemIndex);
+	withFacts(error, { reason: state.cause ?? (MODERATED.test(reason) ? 'moderation' : 'task_failed') });
+	return withTask(error, taskId, state);
+}
+
+/** A poll's pause moved at random by up to ±20 %, so tasks submitted together do not poll in step. */
+export function jittered(pauseMs: number, random: () => number = Math.random): number {
+	return pauseMs * (0.8 + 0.4 * random());
+}
+
 /** A failing poll is only a missed look when another one may succeed: a 429, 5xx or network failure. */
 function isMissedLook(error: unknown, signal?: AbortSignal): boolean {
 	if (signal?.aborted || !(error instanceof NodeApiError)) return false;
@@ -108,11 +139,13 @@ export async function submitTask(
 	this: IExecuteFunctions,
 	api: TaskApi,
 	request: ApiRequest,
-	run: RequestRun,
+	run: TaskRun,
 	itemIndex: number,
 ): Promise<{ taskId: string; reply: IDataObject }> {
 	const reply = await apiRequest.call(this, { ...request, itemIndex, once: true }, run);
-	return { taskId: api.taskId.call(this, reply, itemIndex), reply };
+	const taskId = api.taskId.call(this, reply, itemIndex);
+	run.tasks?.submitted(itemIndex, api.provider, taskId);
+	return { taskId, reply };
 }
 
 /**
@@ -127,9 +160,9 @@ export async function waitForTask(
 	options: {
 		wait: TaskWait;
 		poll: PollSettings;
-		run: RequestRun;
+		run: TaskRun;
 		itemIndex: number;
-		/** When the task was submitted: Max Wait counts from then, and the first poll waits one pause. */
+		/** When the submission was accepted: Max Wait counts from then, and the first poll waits one pause. */
 		submittedAt?: number;
 	},
 ): Promise<TaskOutcome> {
@@ -142,23 +175,49 @@ export async function waitForTask(
 	let lastFailure: unknown;
 	// Never sleeps past Max Wait: the last look is at the deadline, not one pause before it.
 	const pauseUnlessCancelled = async () => {
-		if (await waitUnlessCancelled(Math.max(0, Math.min(pause, deadline - Date.now())), run.signal)) return;
+		if (await waitUnlessCancelled(Math.max(0, Math.min(jittered(pause), deadline - Date.now())), run.signal)) return;
 		const error = apiError(
 			node,
 			{ message: `Stopped waiting for the ${api.provider} task: the execution was cancelled`, code: 'ERR_CANCELED' },
 			itemIndex,
 			'The task was not cancelled at CometAPI and may still finish: fetch it with Get Task and this task ID.',
 		);
-		throw withTask(error, taskId, last);
+		throw withTask(withFacts(error, { reason: 'cancelled' }), taskId, last);
 	};
+	const noSuchTask = (status?: number) =>
+		withTask(
+			withFacts(
+				apiError(
+					node,
+					{ message: `${api.provider}: no such task "${taskId}"`, code: 'task_not_found', ...(status ? { status } : {}) },
+					itemIndex,
+					'CometAPI knows no task with this ID: check the Task ID (it comes from the taskId of the run that submitted it), or whether the task has expired.',
+				),
+				{ reason: 'not_found' },
+			),
+			taskId,
+		);
 	// A task just submitted is not done yet: its first look waits one pause.
 	if (options.submittedAt !== undefined && wait.maxWaitSeconds > 0) await pauseUnlessCancelled();
 	for (;;) {
 		let reply: IDataObject | undefined;
+		// While waiting, one attempt per poll with its 429s waited out only until Max Wait: the
+		// engine's loop is the retry. A single read (Max Wait 0) keeps the request's own retries.
+		const bounded: PollSettings =
+			wait.maxWaitSeconds > 0
+				? {
+						maxRetries: 0,
+						rateLimitWaitSeconds: Math.min(
+							options.poll.rateLimitWaitSeconds ?? DEFAULT_RATE_LIMIT_WAIT_SECONDS,
+							Math.max(0, (deadline - Date.now()) / 1000),
+						),
+					}
+				: {};
 		try {
-			reply = await apiRequest.call(this, { ...api.poll(taskId), ...options.poll, itemIndex }, run);
+			reply = await apiRequest.call(this, { ...api.poll(taskId), ...options.poll, ...bounded, itemIndex }, run);
 			lastFailure = undefined;
 		} catch (error) {
+			if (error instanceof NodeApiError && api.unknownTask?.(error)) throw noSuchTask(Number(error.httpCode) || undefined);
 			if (!isMissedLook(error, run.signal) || wait.maxWaitSeconds <= 0) {
 				throw error instanceof NodeApiError || error instanceof NodeOperationError
 					? withTask(error, taskId, last)
@@ -168,19 +227,20 @@ export async function waitForTask(
 			lastFailure = error;
 		}
 		if (reply) {
+			if (api.unknownTask?.(reply)) throw noSuchTask();
 			const state = api.state(reply);
 			last = state;
+			run.tasks?.seen(api.provider, taskId, state);
+			const refused = state.phase === 'pending' ? errorInReply(reply) : undefined;
+			if (refused) {
+				// An error inside an HTTP 200: the poll was refused, and the next one would be too.
+				const error = apiError(node, refused, itemIndex, 'CometAPI answered the poll with an error (HTTP 200).');
+				throw withTask(withFacts(error, { reason: reasonOf(refused) }), taskId, state);
+			}
 			if (state.phase === 'done' || (state.phase === 'pending' && wait.maxWaitSeconds <= 0)) {
 				return { taskId, reply, state };
 			}
-			if (state.phase === 'failed') {
-				const reason = state.reason?.trim() || `the task ended with status ${state.status}`;
-				throw withTask(
-					apiError(node, { message: `${api.provider} task failed: ${reason}`, code: state.status }, itemIndex),
-					taskId,
-					state,
-				);
-			}
+			if (state.phase === 'failed') throw taskFailedError(node, api.provider, taskId, state, itemIndex);
 		}
 		if (Date.now() >= deadline) {
 			const limit =
@@ -188,18 +248,15 @@ export async function waitForTask(
 					? `${Math.round(wait.maxWaitSeconds * 10) / 10} s`
 					: `${Math.round((wait.maxWaitSeconds / 60) * 10) / 10} min`;
 			const missed = lastFailure instanceof Error ? ` The last poll failed: ${lastFailure.message}.` : '';
-			throw withTask(
-				new NodeOperationError(
-					node,
-					`Item ${itemIndex}: the ${api.provider} task did not end within ${limit} (Max Wait); last seen: ${describeState(last)}`,
-					{
-						itemIndex,
-						description: `It was not cancelled and may still finish: fetch it later with Get Task and this task ID (no new charge), or raise Max Wait.${missed}`,
-					},
-				),
-				taskId,
-				last,
+			const error = new NodeOperationError(
+				node,
+				`Item ${itemIndex}: the ${api.provider} task did not end within ${limit} (Max Wait); last seen: ${describeState(last)}`,
+				{
+					itemIndex,
+					description: `It was not cancelled and may still finish: fetch it later with Get Task and this task ID (no new charge), or raise Max Wait.${missed}`,
+				},
 			);
+			throw withTask(withFacts(error, { reason: 'timeout' }), taskId, last);
 		}
 		await pauseUnlessCancelled();
 		pause = Math.min(5 * firstPause, pause * 1.5);

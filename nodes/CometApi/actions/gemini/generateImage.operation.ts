@@ -6,6 +6,7 @@ import { toOutputItems, type ImageResult } from '../../helpers/binary-output';
 import { GEMINI_REPLY_DIVERSION, parseGeminiReply, SAFETY_STOPS, type GeminiReply } from '../../helpers/gemini-reply';
 import { decodeResultImage } from '../../helpers/images-response';
 import { itemError, quoteText } from '../../helpers/item-error';
+import { hasApiError, replyError } from '../../helpers/reply-error';
 import { reportTokenUsage } from '../../helpers/token-usage';
 import { apiDivertingRequest } from '../../transport';
 import {
@@ -145,6 +146,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: R
 		run,
 	);
 
+	// CometAPI may answer an error inside an HTTP 200 ({"error": {code, message, status}}): its words, not "no image"
+	if (hasApiError(response)) throw replyError(this.getNode(), response.error, itemIndex);
 	const reply = parseGeminiReply(response);
 	reportTokenUsage.call(this, reply.usage);
 	const includeThoughts = options.includeThoughts === true;

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { asRecord } from '../../helpers/chat-reply';
-import { apiError, type TaskState } from '../../transport';
+import { apiError, type ErrorReason, type TaskState } from '../../transport';
 import { submittedTaskId, type TaskFamily } from '../task-operation';
 
 /*
@@ -14,9 +14,29 @@ import { submittedTaskId, type TaskFamily } from '../task-operation';
 
 const codeOf = (reply: IDataObject) => (reply.code === undefined || reply.code === null ? 0 : Number(reply.code));
 
+/**
+ * Kling's error codes (Kling API docs, "Error codes"): 1302 (too fast) and 1303 (over the
+ * concurrency of the resource pack) are rate limits, 5000–5002 server trouble: the next poll may
+ * succeed. The others refuse for good: 1000–1004 and 1100/1103/1304 the key or account, 1101/1102
+ * the balance, 1200–1203 the request (1203: no such resource), 1300/1301 the content policy.
+ */
+const TRANSIENT_CODES = new Set([1302, 1303, 5000, 5001, 5002]);
+
+function causeOf(code: number): ErrorReason {
+	if (code === 1101 || code === 1102) return 'balance';
+	if ((code >= 1000 && code <= 1004) || code === 1100 || code === 1103 || code === 1304) return 'auth';
+	if (code === 1300 || code === 1301) return 'moderation';
+	if (code === 1203) return 'not_found';
+	return 'invalid_request';
+}
+
 function klingState(reply: IDataObject): TaskState {
-	if (codeOf(reply) !== 0) {
-		return { phase: 'failed', status: `code ${String(reply.code)}`, reason: String(reply.message ?? 'Kling refused the request') };
+	const code = codeOf(reply);
+	if (code !== 0) {
+		const status = `code ${String(reply.code)}`;
+		// A transient refusal of the poll, not of the task: look again.
+		if (TRANSIENT_CODES.has(code)) return { phase: 'pending', status };
+		return { phase: 'failed', status, reason: String(reply.message ?? 'Kling refused the request'), cause: causeOf(code) };
 	}
 	const data = asRecord(reply.data) ?? {};
 	const status = typeof data.task_status === 'string' ? data.task_status : 'unknown';

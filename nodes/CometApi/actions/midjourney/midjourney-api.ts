@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import { asRecord } from '../../helpers/chat-reply';
 import { itemError } from '../../helpers/item-error';
@@ -54,7 +55,19 @@ export const midjourneyTasks: TaskFamily = {
 		);
 	},
 
-	poll: (taskId) => ({ method: 'GET', root: 'host', endpoint: `/mj/task/${encodeURIComponent(taskId)}/fetch` }),
+	poll: (taskId) => ({ method: 'GET', root: 'host', endpoint: `/mj/task/${encodeURIComponent(taskId)}/fetch`, acceptEmpty: true }),
+
+	/**
+	 * A task the API does not know: CometAPI's gateway (new-api) answers HTTP 400
+	 * {"code":4,"description":"task_no_found"}; the proxy behind it (midjourney-proxy) answers 200
+	 * with `null` or an empty body, read as {}.
+	 */
+	unknownTask(answer) {
+		if (answer instanceof NodeApiError) {
+			return answer.httpCode === '400' && (answer.context.apiErrorCode === '4' || /task_no(t)?_found/i.test(answer.message));
+		}
+		return !text(answer.status).trim() && !text(answer.id).trim() && !hasApiError(answer);
+	},
 
 	state(reply: IDataObject): TaskState {
 		const status = text(reply.status).trim().toUpperCase();
@@ -62,8 +75,6 @@ export const midjourneyTasks: TaskFamily = {
 		const reason = text(reply.failReason).trim() || undefined;
 		if (DONE.has(status)) return { phase: 'done', status, progress };
 		if (FAILED.has(status)) return { phase: 'failed', status, progress, reason };
-		// A task the API does not know comes back without a status (midjourney-proxy answers null).
-		if (!status && !text(reply.id)) return { phase: 'failed', status: 'NOT_FOUND', reason: 'CometAPI knows no task with this ID' };
 		return { phase: 'pending', status: status || 'NOT_START', progress };
 	},
 
