@@ -39,7 +39,7 @@ export function settleFacts(error: NodeError, itemIndex: number, run: RunContext
 			: accepted
 				? 'no_result'
 				: 'invalid_request');
-	// a paid request answered with an error inside its 200 was refused, not accepted
+	// a paid request answered with a 2xx that held no acceptance (helpers/reply-error.ts)
 	const refused = error.context.refusedInReply === true;
 	const billed = accepted && !refused ? 'yes' : (known.billed ?? 'no');
 	const facts: ErrorFacts = { billed, retrySafe: billed === 'no' && known.retrySafe !== false, reason };

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { itemError, quoteText } from '../helpers/item-error';
-import { hasApiError, replyError } from '../helpers/reply-error';
+import { hasApiError, refusedInReply, replyError } from '../helpers/reply-error';
 import { taskFacts, taskOutputItems } from '../helpers/task-output';
 import {
 	apiError,
@@ -52,12 +52,13 @@ export function submittedTaskId(
 ): string {
 	if ((typeof found === 'string' && found.trim() !== '') || typeof found === 'number') return String(found).trim();
 	if (hasApiError(reply)) throw replyError(context.getNode(), reply, itemIndex);
-	throw apiError(
+	const error = apiError(
 		context.getNode(),
 		{ message: `${provider} did not return a task ID: ${quoteText(JSON.stringify(reply), 200)}`, code: 'no_task_id' },
 		itemIndex,
 		'The submission may still have created a task: check your tasks at CometAPI before you run the item again.',
 	);
+	throw refusedInReply(error, 'unknown');
 }
 
 /** How the item's task is waited for and its images stored, read before anything is sent. */

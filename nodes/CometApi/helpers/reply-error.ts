@@ -18,7 +18,17 @@ export function hasApiError(body: Record<string, unknown>): boolean {
  */
 export function replyError(node: INode, error: unknown, itemIndex: number): NodeApiError {
 	const details = { ...readApiError(0, error), status: undefined };
-	const refused = withFacts(apiError(node, details, itemIndex), { billed: 'no', retrySafe: true, reason: reasonOf(details) });
-	refused.context.refusedInReply = true;
-	return refused;
+	return refusedInReply(apiError(node, details, itemIndex));
+}
+
+/**
+ * Marks the error of a request CometAPI answered with a 2xx that was no acceptance (an error
+ * inside the reply, a submission without a task): `billed` no, or unknown when the reply leaves it
+ * open. The router keeps it so, instead of reading the 2xx as accepted, billed work.
+ */
+export function refusedInReply<T extends NodeApiError>(error: T, billed: 'no' | 'unknown' = 'no'): T {
+	const details = { status: undefined, message: error.message, code: String(error.context.apiErrorCode ?? '') };
+	withFacts(error, { billed, retrySafe: billed === 'no', reason: reasonOf(details) });
+	error.context.refusedInReply = true;
+	return error;
 }

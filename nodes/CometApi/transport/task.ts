@@ -118,7 +118,7 @@ export function taskFailedError(node: INode, provider: string, taskId: string, s
 
 /** A poll's pause moved at random by up to ±20 %, so tasks submitted together do not poll in step. */
 export function jittered(pauseMs: number, random: () => number = Math.random): number {
-	return pauseMs * (0.8 + 0.4 * random());
+	return Math.round(pauseMs * (0.8 + 0.4 * random()));
 }
 
 /** A failing poll is only a missed look when another one may succeed: a 429, 5xx or network failure. */

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { asRecord } from '../../helpers/chat-reply';
+import { refusedInReply } from '../../helpers/reply-error';
 import { apiError, type ErrorReason, type TaskState } from '../../transport';
 import { submittedTaskId, type TaskFamily } from '../task-operation';
 
@@ -52,7 +53,7 @@ export const klingApi: TaskFamily = {
 	provider: 'Kling',
 	taskId(reply, itemIndex) {
 		if (codeOf(reply) !== 0) {
-			throw apiError(this.getNode(), { message: `Kling refused the task: ${String(reply.message ?? '')}`, code: String(reply.code) }, itemIndex);
+			throw refusedInReply(apiError(this.getNode(), { message: `Kling refused the task: ${String(reply.message ?? '')}`, code: String(reply.code) }, itemIndex));
 		}
 		return submittedTaskId(this, 'Kling', reply, asRecord(reply.data)?.task_id, itemIndex);
 	},

@@ -3,7 +3,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { asRecord } from '../../helpers/chat-reply';
 import { itemError } from '../../helpers/item-error';
-import { hasApiError, replyError } from '../../helpers/reply-error';
+import { hasApiError, refusedInReply, replyError } from '../../helpers/reply-error';
 import { apiError, type TaskOutcome, type TaskState } from '../../transport';
 import type { TaskFamily } from '../task-operation';
 
@@ -45,7 +45,7 @@ export const midjourneyTasks: TaskFamily = {
 		const taskId = text(reply.result).trim();
 		if ((code === SUBMITTED || WITH_TASK_ID.has(code)) && taskId) return taskId;
 		const description = text(reply.description).trim() || 'no description';
-		throw apiError(
+		const refusal = apiError(
 			this.getNode(),
 			{ message: `Midjourney did not take the task: ${description}`, code: Number.isFinite(code) ? String(code) : undefined },
 			itemIndex,
@@ -53,6 +53,7 @@ export const midjourneyTasks: TaskFamily = {
 				? 'CometAPI said it was submitted but gave no task ID: check your tasks at CometAPI before you run the item again.'
 				: 'Nothing was submitted. Check the prompt, the images and the task ID, then run the item again.',
 		);
+		throw refusedInReply(refusal, code === SUBMITTED ? 'unknown' : 'no');
 	},
 
 	poll: (taskId) => ({ method: 'GET', root: 'host', endpoint: `/mj/task/${encodeURIComponent(taskId)}/fetch`, acceptEmpty: true }),

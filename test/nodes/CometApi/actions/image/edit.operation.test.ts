@@ -6,6 +6,8 @@ import { makeGif, makeJpeg, makePng, makePngOfType, makeWebp } from '../../../..
 import { useFakeCometApi } from '../../../../helpers/setup';
 
 const api = useFakeCometApi();
+/** What an error found before anything was sent says about billing (transport/billing.ts). */
+const NOT_BILLED = 'Billed: no — nothing was charged for this item; it is safe to run again.';
 
 const photo: InputBinary = { data: makePng(16, 16, 1), fileName: 'photo.png', mimeType: 'image/png' };
 const mask: InputBinary = { data: makePng(16, 16, 9), fileName: 'mask.png', mimeType: 'image/png' };
@@ -329,7 +331,7 @@ describe('Edit Image: bad input is refused before any request', () => {
 
 	it('a missing property lists the binary properties the item has', async () => {
 		const { error } = await edit({ imageProperties: 'photo' }, { input: [{ binary: { data: photo, mask } }] });
-		expect(error!.description).toBe("The item's binary properties are: data, mask. Set Input Image Fields to one of them.");
+		expect(error!.description).toBe(`The item's binary properties are: data, mask. Set Input Image Fields to one of them. ${NOT_BILLED}`);
 	});
 
 	it('an item without any binary says to connect a node that outputs a file', async () => {
@@ -370,7 +372,10 @@ describe('Edit Image over several items', () => {
 		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(output[1].json).toMatchObject({
 			error: 'Item 1: the input item has no binary property "data" (Input Image Fields)',
-			description: "The item's binary properties are: other. Set Input Image Fields to one of them.",
+			description: `The item's binary properties are: other. Set Input Image Fields to one of them. ${NOT_BILLED}`,
+			billed: 'no',
+			retrySafe: true,
+			reason: 'invalid_request',
 			itemIndex: 1,
 		});
 		expect(output[1].binary).toBeUndefined();
