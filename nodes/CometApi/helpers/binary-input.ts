@@ -1,5 +1,7 @@
 import type { IBinaryData, IExecuteFunctions, NodeOperationError } from 'n8n-workflow';
 
+import { Base64Value } from '../transport';
+
 import { readImageSize, type ImageSize } from './image-size';
 import { detectImageType, imageTypeNames, type ImageType } from './image-type';
 import { itemError } from './item-error';
@@ -175,15 +177,17 @@ export async function readInputBlob(
 export interface InputBase64 {
 	property: string;
 	mimeType: string;
-	/** The bytes as base64, without a `data:` prefix. */
-	base64: string;
+	/** The bytes as base64, without a `data:` prefix (written when the request is sent: transport/json-body.ts). */
+	base64: Base64Value;
 	/** The same as a data URI (`data:image/png;base64,…`). */
-	dataUri: string;
+	dataUri: Base64Value;
 }
 
 /**
- * Reads one input image (see readInputBlob) as base64 for a JSON body, refused before anything is
- * sent when it is larger than `maxBytes` (an API's own limit, below the 50 MB every input has).
+ * Reads one input image (see readInputBlob) for a JSON body, refused before anything is sent when
+ * it is larger than `maxBytes` (an API's own limit, below the 50 MB every input has). Its base64
+ * text is never built here: the image goes into the body as a Base64Value, written piece by piece
+ * as the request is sent, and a file of the binary store is not read before then.
  */
 export async function readInputBase64(
 	this: IExecuteFunctions,
@@ -192,7 +196,7 @@ export async function readInputBase64(
 	fieldLabel: string,
 	limit?: { maxBytes: number; api: string },
 ): Promise<InputBase64> {
-	const image = await readInputBlob.call(this, itemIndex, property, fieldLabel);
+	const image = await readInputBlob.call(this, itemIndex, property, fieldLabel, undefined, { fromStore: true });
 	if (limit && image.blob.size > limit.maxBytes) {
 		const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 		throw itemError(
@@ -202,6 +206,10 @@ export async function readInputBase64(
 			'Resize or compress the image first (e.g. with the Edit Image node).',
 		);
 	}
-	const base64 = Buffer.from(await image.blob.arrayBuffer()).toString('base64');
-	return { property, mimeType: image.mimeType, base64, dataUri: `data:${image.mimeType};base64,${base64}` };
+	return {
+		property,
+		mimeType: image.mimeType,
+		base64: new Base64Value(image.blob),
+		dataUri: new Base64Value(image.blob, `data:${image.mimeType};base64,`),
+	};
 }

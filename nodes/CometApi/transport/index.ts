@@ -16,6 +16,7 @@ export { describeFacts, factsOf, reasonOf, withFacts, type Billed, type ErrorFac
 export { TaskLedger, type LedgerEntry } from './task-ledger';
 export type { ByteStream } from './http';
 export { apiRequest } from './json';
+export { Base64Value, JsonBody } from './json-body';
 export { apiDivertingRequest, type StringDiversion, type StringSink } from './json-stream';
 export { StreamFault } from './owned-stream';
 export { DEFAULT_MAX_RETRIES } from './retry';

@@ -10,7 +10,8 @@ import { sleep, type NodeApiError } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, getBaseUrls, type ApiRoot } from './base-url';
 import { reasonOf, withFacts, type Billed } from './billing';
-import { apiError, readApiError } from './errors';
+import { apiError, readApiError, type ApiErrorDetails } from './errors';
+import { holdsBase64, JsonBody } from './json-body';
 import {
 	describeNetworkFailure,
 	headerValue,
@@ -49,6 +50,7 @@ export interface ApiRequest {
 	endpoint: string;
 	/** The credential's root the path is below: the OpenAI-style API root (default) or the host root. */
 	root?: ApiRoot;
+	/** JSON (input images in it as Base64Values: json-body.ts), or a multipart form. */
 	body?: IDataObject | FormData;
 	/** Each attempt's wait for an answer, and for the next piece of a streamed one. */
 	timeoutSeconds?: number;
@@ -72,6 +74,8 @@ export interface ApiRequest {
 	crossOriginRedirect?: 'refuse' | 'return';
 	/** An empty body or a bare `null` reads as `{}` (json.ts): how the Midjourney proxy answers for a task it does not know. */
 	acceptEmpty?: boolean;
+	/** Whether a refusal is final whatever its status: not waited out (429) nor retried (5xx), e.g. Kling's balance codes on a 429. */
+	finalWhen?: (details: ApiErrorDetails) => boolean;
 	itemIndex?: number;
 }
 
@@ -220,7 +224,9 @@ export async function send(
 		throw cancelledError(this, itemIndex);
 	};
 	// Where the request goes: moved by redirects within the origin (303, and 301/302 after a POST, read with GET).
-	let target = { url: `${baseUrl}${request.endpoint}`, method: request.method, body: request.body };
+	// A body with input images in it is written as it is sent (json-body.ts), again for each attempt.
+	const body = holdsBase64(request.body) ? new JsonBody(request.body) : request.body;
+	let target = { url: `${baseUrl}${request.endpoint}`, method: request.method, body };
 	let redirects = 0;
 
 	for (let attempt = 1; ; attempt++) {
@@ -324,6 +330,7 @@ export async function send(
 		const body = encoding === 'stream' ? await readErrorBody(response.body as ByteStream, timeoutMs) : response.body;
 		detach();
 		const details = readApiError(status, body);
+		if (request.finalWhen?.(details)) throw refusal(apiError(this.getNode(), details, itemIndex), 'no');
 		const asked = retryAfterMs(headerValue(response, 'retry-after'));
 		if (status === 429) {
 			rateLimitedSince ??= Date.now();

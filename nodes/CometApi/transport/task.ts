@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { reasonOf, withFacts, type ErrorReason } from './billing';
-import { apiError, errorInReply } from './errors';
+import { apiError, errorInReply, type ApiErrorDetails } from './errors';
 import { apiRequest } from './json';
 import { waitUnlessCancelled } from './retry';
 import { DEFAULT_RATE_LIMIT_WAIT_SECONDS, type ApiRequest, type RequestRun } from './send';
@@ -41,6 +41,8 @@ export interface TaskState {
 	reason?: string;
 	/** The class of a failure when the provider's code tells it (default: task_failed, or moderation by its words). */
 	cause?: ErrorReason;
+	/** The provider's error code of a failure, when it has one (default: the status). */
+	code?: string;
 }
 
 /** One provider family's task API. */
@@ -55,6 +57,11 @@ export interface TaskApi {
 	state(reply: IDataObject): TaskState;
 	/** Whether a poll's reply, or the error a poll failed with, says the API knows no task with this ID. */
 	unknownTask?(answer: IDataObject | NodeApiError): boolean;
+	/**
+	 * The task's end when a refusal of the API (an HTTP error of a submission or poll) says it for
+	 * good, whatever its HTTP status; undefined: read it by its status (a 429 or 5xx poll is a missed look).
+	 */
+	refusal?(details: ApiErrorDetails): TaskState | undefined;
 }
 
 /** The run a task's requests belong to, with the ledger of the tasks it submitted. */
@@ -111,9 +118,24 @@ const MODERATED = /moderat|banned|prohibited|content[_ ]polic|safety|nsfw|sensit
 /** The error of a task that ended without a result, in the provider's words. */
 export function taskFailedError(node: INode, provider: string, taskId: string, state: TaskState, itemIndex: number): NodeApiError {
 	const reason = state.reason?.trim() || `the task ended with status ${state.status}`;
-	const error = apiError(node, { message: `${provider} task failed: ${reason}`, code: state.status }, itemIndex);
+	const error = apiError(node, { message: `${provider} task failed: ${reason}`, code: state.code ?? state.status }, itemIndex);
 	withFacts(error, { reason: state.cause ?? (MODERATED.test(reason) ? 'moderation' : 'task_failed') });
 	return withTask(error, taskId, state);
+}
+
+/** The refusals the family reads as final (TaskApi.refusal), for send's finalWhen. */
+function finalRefusal(api: TaskApi): ApiRequest['finalWhen'] {
+	return api.refusal ? (details) => api.refusal?.(details) !== undefined : undefined;
+}
+
+/** What an HTTP error of the API said, as errors.ts read it. */
+function detailsOf(error: NodeApiError): ApiErrorDetails {
+	const status = Number(error.httpCode);
+	return {
+		message: error.message,
+		...(Number.isInteger(status) ? { status } : {}),
+		...(typeof error.context.apiErrorCode === 'string' ? { code: error.context.apiErrorCode } : {}),
+	};
 }
 
 /** A poll's pause moved at random by up to ±20 %, so tasks submitted together do not poll in step. */
@@ -142,7 +164,7 @@ export async function submitTask(
 	run: TaskRun,
 	itemIndex: number,
 ): Promise<{ taskId: string; reply: IDataObject }> {
-	const reply = await apiRequest.call(this, { ...request, itemIndex, once: true }, run);
+	const reply = await apiRequest.call(this, { ...request, itemIndex, once: true, finalWhen: finalRefusal(api) }, run);
 	const taskId = api.taskId.call(this, reply, itemIndex);
 	run.tasks?.submitted(itemIndex, api.provider, taskId);
 	return { taskId, reply };
@@ -214,10 +236,15 @@ export async function waitForTask(
 					}
 				: {};
 		try {
-			reply = await apiRequest.call(this, { ...api.poll(taskId), ...options.poll, ...bounded, itemIndex }, run);
+			reply = await apiRequest.call(this, { ...api.poll(taskId), ...options.poll, ...bounded, finalWhen: finalRefusal(api), itemIndex }, run);
 			lastFailure = undefined;
 		} catch (error) {
 			if (error instanceof NodeApiError && api.unknownTask?.(error)) throw noSuchTask(Number(error.httpCode) || undefined);
+			const refused = error instanceof NodeApiError ? api.refusal?.(detailsOf(error)) : undefined;
+			if (refused) {
+				run.tasks?.seen(api.provider, taskId, refused);
+				throw taskFailedError(node, api.provider, taskId, refused, itemIndex);
+			}
 			if (!isMissedLook(error, run.signal) || wait.maxWaitSeconds <= 0) {
 				throw error instanceof NodeApiError || error instanceof NodeOperationError
 					? withTask(error, taskId, last)

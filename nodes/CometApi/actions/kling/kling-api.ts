@@ -31,14 +31,17 @@ function causeOf(code: number): ErrorReason {
 	return 'invalid_request';
 }
 
+/** A refusal by Kling's code: pending for a transient one (look again), failed for the others. */
+function refusedBy(code: number, message: unknown): TaskState {
+	const status = `code ${code}`;
+	if (TRANSIENT_CODES.has(code)) return { phase: 'pending', status };
+	const reason = typeof message === 'string' && message.trim() ? message : 'Kling refused the request';
+	return { phase: 'failed', status, code: String(code), reason, cause: causeOf(code) };
+}
+
 function klingState(reply: IDataObject): TaskState {
 	const code = codeOf(reply);
-	if (code !== 0) {
-		const status = `code ${String(reply.code)}`;
-		// A transient refusal of the poll, not of the task: look again.
-		if (TRANSIENT_CODES.has(code)) return { phase: 'pending', status };
-		return { phase: 'failed', status, reason: String(reply.message ?? 'Kling refused the request'), cause: causeOf(code) };
-	}
+	if (code !== 0) return refusedBy(code, reply.message);
 	const data = asRecord(reply.data) ?? {};
 	const status = typeof data.task_status === 'string' ? data.task_status : 'unknown';
 	if (status === 'succeed' || status === 'succeeded') return { phase: 'done', status };
@@ -59,6 +62,13 @@ export const klingApi: TaskFamily = {
 	},
 	poll: (taskId) => ({ method: 'GET', root: 'host', endpoint: `/kling/v1/images/generations/${encodeURIComponent(taskId)}` }),
 	state: klingState,
+	/** Kling answers its codes with an HTTP status too (1101/1102 with a 429): the code decides. */
+	refusal(details) {
+		const code = Number(details.code);
+		if (!Number.isInteger(code) || code < 1000) return undefined;
+		const state = refusedBy(code, details.message);
+		return state.phase === 'failed' ? state : undefined;
+	},
 	imageUrls(reply) {
 		const images = asRecord(asRecord(reply.data)?.task_result)?.images;
 		return (Array.isArray(images) ? images : [])

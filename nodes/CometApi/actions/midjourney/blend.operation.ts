@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { itemError } from '../../helpers/item-error';
+import type { Base64Value } from '../../transport';
 import { parsePropertyNames } from '../parameters';
 import type { RunContext } from '../run-context';
 import { binaryFieldProperty, botTypeProperty, submitOptions } from './midjourney.description';
@@ -47,7 +48,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: R
 	}
 	const botType = readBotType.call(this, itemIndex);
 	const extra = readSubmitOptions.call(this, itemIndex);
-	const base64Array: string[] = [];
+	const base64Array: Base64Value[] = [];
 	for (const field of fields) base64Array.push(await imageDataUri.call(this, itemIndex, field, IMAGES_LABEL));
 	return await submitAndOutput.call(this, itemIndex, run, 'blend', { base64Array, dimensions, botType }, extra);
 }

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { itemError } from '../../helpers/item-error';
+import type { Base64Value } from '../../transport';
 import { promptProperty } from '../common.description';
 import { parsePropertyNames, readPrompt } from '../parameters';
 import type { RunContext } from '../run-context';
@@ -42,7 +43,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: R
 	if (fields.length > MAX_REFERENCE_IMAGES) {
 		throw itemError(this.getNode(), itemIndex, `${REFERENCE_LABEL} lists ${fields.length} images, more than ${MAX_REFERENCE_IMAGES}`, `List at most ${MAX_REFERENCE_IMAGES} binary fields.`);
 	}
-	const base64Array: string[] = [];
+	const base64Array: Base64Value[] = [];
 	for (const field of fields) base64Array.push(await imageDataUri.call(this, itemIndex, field, REFERENCE_LABEL));
 	const body = { prompt, botType, ...(base64Array.length > 0 ? { base64Array } : {}) };
 	return await submitAndOutput.call(this, itemIndex, run, 'imagine', body, extra);

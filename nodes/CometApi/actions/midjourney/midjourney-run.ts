@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { readInputBase64 } from '../../helpers/binary-input';
 import { itemError } from '../../helpers/item-error';
+import type { Base64Value } from '../../transport';
 import { parseAdditionalFields, readOptions } from '../parameters';
 import type { RunContext } from '../run-context';
 import { lookAtTask, outputTaskById, runTask } from '../task-operation';
@@ -13,8 +14,8 @@ import { BOT_TYPES } from './midjourney.description';
  * (actions/task-operation.ts): submit once, wait for the task, output its images and facts.
  */
 
-/** The item's input image as the data URI Midjourney takes (data:image/png;base64,…). */
-export async function imageDataUri(this: IExecuteFunctions, itemIndex: number, field: string, label: string): Promise<string> {
+/** The item's input image as the data URI Midjourney takes (data:image/png;base64,…), written when the submission is sent. */
+export async function imageDataUri(this: IExecuteFunctions, itemIndex: number, field: string, label: string): Promise<Base64Value> {
 	return (await readInputBase64.call(this, itemIndex, field, label)).dataUri;
 }
 
