@@ -39,7 +39,7 @@ export function providersSuite(version: string) {
 		let api: FakeCometApi;
 		let n8n: N8nInstance;
 		let example: PreparedExample;
-		const ids = { kling: 'e2eKlingTask0001', replicate: 'e2eReplicate0001', resume: 'e2eFluxResume001' };
+		const ids = { kling: 'e2eKlingTask0001', replicate: 'e2eReplicate0001', resume: 'e2eFluxResume001', trust: 'e2eTrustChecks01' };
 
 		const testWorkflows = (out: string): Workflow[] => [
 			workflow(ids.kling, 'Kling: three images, written to disk', [
@@ -55,6 +55,16 @@ export function providersSuite(version: string) {
 				manual,
 				cometApi('Submit', { resource: 'flux', operation: 'generateImage', modelId: { __rl: true, mode: 'list', value: 'flux-pro-1.1' }, prompt: 'a lighthouse', options: { maxWait: 0 } }),
 				cometApi('Get Task', { resource: 'flux', operation: 'getTask', taskId: '={{ $json.taskId }}', options: FAST }),
+			]),
+			// each node goes on with its error item (On Error → Continue), so one execution checks all three
+			workflow(ids.trust, 'Trust: redirects to another origin, a submission that outruns Timeout', [
+				manual,
+				{ ...cometApi('Redirected POST', { resource: 'image', operation: 'generate', prompt: 'a lighthouse' }), onError: 'continueRegularOutput' },
+				{ ...cometApi('Redirected GET', { resource: 'flux', operation: 'getTask', taskId: 'task-1', options: { maxWait: 0 } }), onError: 'continueRegularOutput' },
+				{
+					...cometApi('Slow Submission', { resource: 'flux', operation: 'generateImage', modelId: { __rl: true, mode: 'list', value: 'flux-pro-1.1' }, prompt: 'a lighthouse', options: { timeout: 1 } }),
+					onError: 'continueRegularOutput',
+				},
 			]),
 		];
 
@@ -104,6 +114,29 @@ export function providersSuite(version: string) {
 			const items = outputOf(run, 'Replicate');
 			expect(items.map((item) => [item.binary?.data.mimeType, item.json.status])).toEqual([['image/png', 'succeeded'], ['image/png', 'succeeded']]);
 			expect((items[0].json.task as { metrics: unknown }).metrics).toEqual({ image_count: 2, predict_time: 8.9 });
+		});
+
+		it('the key stays on the Base URL’s origin through redirects (POST and GET); a submission past Timeout is named a timeout, billed unknown', async () => {
+			const elsewhere = `${api.imageHost.origin}/elsewhere`;
+			api.override((request) => {
+				if (request.path === '/v1/images/generations') return { status: 302, headers: { location: elsewhere } };
+				if (request.path === '/flux/v1/get_result') return { status: 307, headers: { location: elsewhere } };
+				if (request.path === '/flux/v1/flux-pro-1.1') return { delayMs: 3000, json: { id: 'late' } };
+				return undefined;
+			});
+			const run = await n8n.execute(ids.trust);
+			expect(api.imageHost.requests).toEqual([]);
+			const origin = new URL(api.baseUrl).origin;
+			const redirected = `CometAPI redirected the request to another origin (${api.imageHost.origin}); it was not followed, so the API key stays with ${origin}`;
+			expect(outputOf(run, 'Redirected POST')[0].json).toMatchObject({ error: redirected, billed: 'no', retrySafe: true, reason: 'redirect' });
+			expect(outputOf(run, 'Redirected GET')[0].json).toMatchObject({ error: redirected, billed: 'no', reason: 'redirect', taskId: 'task-1' });
+			expect(outputOf(run, 'Slow Submission')[0].json).toMatchObject({
+				error: 'CometAPI did not answer within 1 s (the Timeout option)',
+				billed: 'unknown',
+				retrySafe: false,
+				reason: 'timeout',
+			});
+			expect(`${run.output}${run.stored}`).not.toContain(API_KEY);
 		});
 
 		it('Flux: Max Wait 0 outputs the task ID at once; Get Task resumes it and downloads its image', async () => {
