@@ -20,7 +20,7 @@ describe.each(MJ_UNKNOWN_TASK_VARIANTS)('Get Task of an unknown task ID, answere
 
 	it('fails after one request as "no such task", naming the ID', async () => {
 		const { error } = await getTask();
-		expect(mj.sequence()).toEqual([`GET /mj/task/${ID}/fetch`]);
+		expect(mj.api.requests.map((request) => request.path)).toEqual([`/mj/task/${ID}/fetch`]);
 		expect(mj.api.requests[0].status).toBe(variant === 'gateway-400' ? 400 : 200);
 		expect(error?.message).toMatch(/no such task/i);
 		expect(error?.message).toContain(ID);
