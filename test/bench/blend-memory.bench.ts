@@ -8,7 +8,7 @@ import { N8nInstance, NODE_TYPE, workflow, type CliExecution as Execution, type 
 import { API_KEY, startFakeCometApi, type FakeCometApi, type RecordedRequest } from '../helpers/fake-cometapi';
 import { planFakeMidjourney, resetFakeMidjourney } from '../helpers/fake-midjourney';
 import { makeNoisePng } from '../helpers/images';
-import { executeMeasured, median } from './measure';
+import { executeMeasured, median, type RssSample } from './measure';
 
 /*
  * S8, memory of waiting tasks: 50 Midjourney Blend items, each with five distinct 2 MB PNG inputs
@@ -30,8 +30,12 @@ import { executeMeasured, median } from './measure';
  * RSS growth is peak RSS above the baseline's median; the node's share is S8's growth less the
  * sources' median growth. Per S8 run: the Blend node's wall time (its own time in n8n's run data),
  * failed items, submissions, polls (GET /mj/task/{id}/fetch), image downloads and the MB the fake
- * API received in submissions. The median and the range of the runs are printed and written to
- * bench-results/s8.json. Printed, never asserted.
+ * API received in submissions; and, from the resident set sampled every 20 ms, when the peak came
+ * (during the submissions or while the tasks wait) and the lowest it went above the baseline
+ * while every task waits (all accepted, none ended): what the waiting tasks hold is at most that,
+ * the rest being garbage the collector had not given back by then. The median and the range of the runs are printed
+ * and written to bench-results/s8.json, each run's timeline to bench-results/timelines/S8-<run>.tsv.
+ * Printed, never asserted.
  *
  * Run it alone: `npx jest -c jest.bench.config.js blend-memory`, or `BENCH_ONLY=S8 npm run bench`
  * (bench.bench.ts and midjourney.bench.ts skip themselves when BENCH_ONLY names none of theirs).
@@ -72,6 +76,19 @@ interface BlendRun {
 	mbSubmitted: number;
 	/** The most Midjourney requests the fake API was answering at once. */
 	mostInFlight: number;
+	/** From the first submission's arrival to the last one's answer (every task accepted). */
+	submitSpanSeconds: number;
+	/**
+	 * The n8n process's lowest resident set (VmRSS) above the baseline while every task waits: from
+	 * the last submission's answer to the first task image fetched (or, when a task ended before the
+	 * last was accepted, to the last image fetched). What waiting tasks hold is at most this; the
+	 * rest of it is garbage the collector had not given back by then.
+	 */
+	waitingRssGrowthMb: number;
+	/** The window those samples come from, in seconds. */
+	waitingWindowSeconds: number;
+	/** When the resident set first came within 10 MB of its highest, in seconds from the first submission's arrival. */
+	peakAtSeconds: number;
 	note?: string;
 }
 
@@ -122,7 +139,14 @@ function blendNode(): WorkflowNode {
 
 type RunTask = { startTime?: number; executionTime?: number; data?: { main: Array<Array<{ json: Record<string, unknown> }>> } };
 
-function readRun(execution: Execution, peakRssMb: number, baselineMb: number, sourcesMb: number, requests: RecordedRequest[]): BlendRun {
+function readRun(
+	execution: Execution,
+	peakRssMb: number,
+	timeline: RssSample[],
+	baselineMb: number,
+	sourcesMb: number,
+	requests: RecordedRequest[],
+): BlendRun {
 	const runData = (execution.result?.data.resultData.runData ?? {}) as unknown as Record<string, RunTask[]>;
 	const task = runData.Blend?.[0];
 	const outputs = task?.data?.main?.[0] ?? [];
@@ -130,6 +154,14 @@ function readRun(execution: Execution, peakRssMb: number, baselineMb: number, so
 	const submits = mj.filter((r) => r.path.startsWith('/mj/submit/'));
 	const first = Math.min(...mj.map((r) => r.receivedAt));
 	const last = Math.max(...mj.map((r) => r.respondedAt ?? r.receivedAt));
+	const submitStart = Math.min(...submits.map((r) => r.receivedAt));
+	const accepted = Math.max(...submits.map((r) => r.respondedAt ?? r.receivedAt));
+	const images = mj.filter((r) => r.method === 'GET' && r.path.startsWith('/mj/image/')).map((r) => r.receivedAt);
+	const firstImage = Math.min(...images);
+	const windowEnd = firstImage > accepted ? firstImage : Math.max(...images);
+	const waiting = timeline.filter((sample) => sample.at >= accepted && sample.at <= windowEnd).map((sample) => sample.rssMb);
+	const top = Math.max(...timeline.map((sample) => sample.rssMb));
+	const highest = timeline.find((sample) => sample.rssMb >= top - 10);
 	const failedItems = outputs.filter((item) => item.json.error !== undefined).length + Math.max(0, ITEMS - outputs.length);
 	const ok = execution.exitCode === 0 && task !== undefined;
 	const error = execution.result?.data.resultData.error?.message;
@@ -148,10 +180,26 @@ function readRun(execution: Execution, peakRssMb: number, baselineMb: number, so
 		downloads: mj.filter((r) => r.method === 'GET' && r.path.startsWith('/mj/image/')).length,
 		mbSubmitted: submits.reduce((sum, r) => sum + r.body.length, 0) / MB,
 		mostInFlight: Math.max(0, ...mj.map((r) => r.inFlightOnArrival ?? 0)),
+		submitSpanSeconds: (accepted - submitStart) / 1000,
+		waitingRssGrowthMb: waiting.length > 0 ? Math.min(...waiting) - baselineMb : NaN,
+		waitingWindowSeconds: Math.max(0, windowEnd - accepted) / 1000,
+		peakAtSeconds: highest ? (highest.at - submitStart) / 1000 : NaN,
 		...(ok && failedItems === 0
 			? {}
 			: { note: error ? `exit ${execution.exitCode}: ${error.slice(0, 160)}` : firstError ? JSON.stringify(firstError).slice(0, 160) : `exit ${execution.exitCode}` }),
 	};
+}
+
+/** The run's resident set and Midjourney requests (ms from the first sample), in bench-results/timelines/, for looking into a figure. */
+function writeTimeline(run: number, timeline: RssSample[], requests: RecordedRequest[]): void {
+	const start = timeline[0]?.at ?? 0;
+	const rows = [
+		...timeline.map((sample) => [sample.at - start, 'rss', fixed(sample.rssMb, 1)]),
+		...requests.filter((r) => r.path.startsWith('/mj/')).map((r) => [r.receivedAt - start, `${r.method} ${r.path.replace(/\/\d{10,}(?=\/|$)/, '/{id}')}`, (r.respondedAt ?? NaN) - start]),
+	].sort((a, b) => Number(a[0]) - Number(b[0]));
+	const folder = join(n8nLib.ROOT, 'bench-results', 'timelines');
+	mkdirSync(folder, { recursive: true });
+	writeFileSync(join(folder, `S8-${run}.tsv`), `ms\twhat\tMB or answered ms\n${rows.map((row) => row.join('\t')).join('\n')}\n`);
 }
 
 (selected ? describe : describe.skip)(`S8: Blend tasks waiting with their inputs, in real n8n ${RELEASE}`, () => {
@@ -207,11 +255,13 @@ function readRun(execution: Execution, peakRssMb: number, baselineMb: number, so
 			api.reset();
 			resetFakeMidjourney();
 			planFakeMidjourney(() => ({ durationMs: TASK_MS }));
-			const { execution, peakRssMb } = await executeMeasured(n8n, IDS.blend);
-			const row = readRun(execution, peakRssMb, baselineMb, sourcesMb, api.requests);
+			const { execution, peakRssMb, rssTimeline } = await executeMeasured(n8n, IDS.blend);
+			const row = readRun(execution, peakRssMb, rssTimeline, baselineMb, sourcesMb, api.requests);
 			runs.push(row);
+			writeTimeline(run + 1, rssTimeline, api.requests);
 			n8nLib.log(
 				`bench S8 run ${run + 1}: ${fixed(row.wallSeconds, 2)} s, RSS +${fixed(row.rssGrowthMb, 0)} MB (node ${fixed(row.nodeShareMb, 0)} MB), ` +
+					`while waiting +${fixed(row.waitingRssGrowthMb, 0)} MB, peak ${fixed(row.peakAtSeconds, 1)} s after the first submission (all accepted at ${fixed(row.submitSpanSeconds, 1)} s), ` +
 					`${row.submissions} submissions, ${row.polls} polls, ${row.failedItems} failed${row.note ? ` (${row.note})` : ''}`,
 			);
 			// the fake keeps every submission (13 MB each) until it is reset
@@ -221,9 +271,25 @@ function readRun(execution: Execution, peakRssMb: number, baselineMb: number, so
 
 		const mid = (figure: (r: BlendRun) => number) => median(runs.map(figure));
 		const spread = (figure: (r: BlendRun) => number, digits: number) => range(runs.map(figure), digits);
-		const header = ['run', 'Blend wall s', 'peak RSS MB', 'RSS growth MB', "node's share MB", 'failed items', 'submissions', 'polls', 'downloads', 'MB submitted'];
-		const line = (label: string, r: BlendRun) =>
-			[label, fixed(r.wallSeconds, 2), fixed(r.peakRssMb, 0), fixed(r.rssGrowthMb, 0), fixed(r.nodeShareMb, 0), String(r.failedItems) + (r.note ? ` (${r.note})` : ''), String(r.submissions), String(r.polls), String(r.downloads), fixed(r.mbSubmitted, 0)];
+		const header = [
+			'run', 'Blend wall s', 'peak RSS MB', 'RSS growth MB', "node's share MB", 'peak at s', 'all accepted at s', 'lowest RSS growth while all wait MB (window s)',
+			'failed items', 'submissions', 'polls', 'downloads', 'MB submitted',
+		];
+		const line = (label: string, r: BlendRun) => [
+			label,
+			fixed(r.wallSeconds, 2),
+			fixed(r.peakRssMb, 0),
+			fixed(r.rssGrowthMb, 0),
+			fixed(r.nodeShareMb, 0),
+			fixed(r.peakAtSeconds, 1),
+			fixed(r.submitSpanSeconds, 1),
+			`${fixed(r.waitingRssGrowthMb, 0)} (${fixed(r.waitingWindowSeconds, 1)})`,
+			String(r.failedItems) + (r.note ? ` (${r.note})` : ''),
+			String(r.submissions),
+			String(r.polls),
+			String(r.downloads),
+			fixed(r.mbSubmitted, 0),
+		];
 		const table = [
 			`| ${header.join(' | ')} |`,
 			`|${header.map(() => '---').join('|')}|`,
@@ -233,6 +299,9 @@ function readRun(execution: Execution, peakRssMb: number, baselineMb: number, so
 			`S8: ${ITEMS} Blend items × ${INPUTS} inputs of ${fixed(inputBytes / (ITEMS * INPUTS) / MB, 1)} MB (${fixed(inputBytes / MB, 0)} MB in all), tasks of ${TASK_MS / 1000} s, node defaults, ${runs.length} runs:`,
 			`  peak RSS growth ${fixed(mid((r) => r.rssGrowthMb), 0)} MB (${spread((r) => r.rssGrowthMb, 0)}), of which the sources without the node ${fixed(sourcesMb, 0)} MB ` +
 				`(${range(sources, 0)}), so the node's share ${fixed(mid((r) => r.nodeShareMb), 0)} MB (${spread((r) => r.nodeShareMb, 0)}) (aim: growth ≤ 60 MB)`,
+			`  while every task waits (all accepted, none ended) the resident set stays at least ${fixed(mid((r) => r.waitingRssGrowthMb), 0)} MB above the baseline ` +
+				`(${spread((r) => r.waitingRssGrowthMb, 0)}); the peak came ${fixed(mid((r) => r.peakAtSeconds), 1)} s after the first submission ` +
+				`(${spread((r) => r.peakAtSeconds, 1)}), every task accepted by ${fixed(mid((r) => r.submitSpanSeconds), 1)} s (${spread((r) => r.submitSpanSeconds, 1)})`,
 			`  Blend wall ${fixed(mid((r) => r.wallSeconds), 2)} s (${spread((r) => r.wallSeconds, 2)}), failed items ${Math.max(...runs.map((r) => r.failedItems))}, ` +
 				`polls ${fixed(mid((r) => r.polls), 0)} (${spread((r) => r.polls, 0)}; ${fixed(mid((r) => r.polls) / ITEMS, 1)} per task), ` +
 				`submissions ${fixed(mid((r) => r.submissions), 0)}, most Midjourney requests in flight ${Math.max(...runs.map((r) => r.mostInFlight))}`,
@@ -253,6 +322,7 @@ function readRun(execution: Execution, peakRssMb: number, baselineMb: number, so
 			median: {
 				rssGrowthMb: mid((r) => r.rssGrowthMb),
 				nodeShareMb: mid((r) => r.nodeShareMb),
+				waitingRssGrowthMb: mid((r) => r.waitingRssGrowthMb),
 				wallSeconds: mid((r) => r.wallSeconds),
 				polls: mid((r) => r.polls),
 			},
