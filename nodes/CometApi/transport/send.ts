@@ -5,8 +5,9 @@ import type {
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	IN8nHttpFullResponse,
+	NodeApiError,
 } from 'n8n-workflow';
-import { sleep, type NodeApiError } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, getBaseUrls, type ApiRoot } from './base-url';
 import { reasonOf, withFacts, type Billed } from './billing';

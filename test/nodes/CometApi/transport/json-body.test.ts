@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test-only code */
 import { randomBytes } from 'node:crypto';
 
 import { Base64Value, holdsBase64, JsonBody } from '../../../../nodes/CometApi/transport/json-body';

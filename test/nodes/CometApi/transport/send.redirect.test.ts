@@ -62,7 +62,7 @@ describe('redirects: the key never leaves the Base URL’s origin', () => {
 
 	it.each([307, 308])('HTTP %i within the origin: the POST is sent again there, body and key included', async (status) => {
 		api.override((request) =>
-			request.path === GENERATIONS && request.query.moved === undefined ? { status, headers: { location: `${GENERATIONS}?moved=1` } } : undefined,
+			request.path === GENERATIONS && request.query?.moved === undefined ? { status, headers: { location: `${GENERATIONS}?moved=1` } } : undefined,
 		);
 		const { error, output } = await runGenerate(api);
 		expect(error).toBeUndefined();
@@ -84,7 +84,7 @@ describe('redirects: the key never leaves the Base URL’s origin', () => {
 		const { error, output } = await fluxGetTask(true);
 		expect(error).toBeUndefined();
 		const polls = api.requests.filter((r) => r.path === '/flux/v1/get_result');
-		expect(polls.map((r) => [r.method, r.query.moved, r.headers.authorization])).toEqual([
+		expect(polls.map((r) => [r.method, r.query?.moved, r.headers.authorization])).toEqual([
 			['GET', undefined, `Bearer ${API_KEY}`],
 			['GET', '1', `Bearer ${API_KEY}`],
 		]);
