@@ -3,11 +3,10 @@ import type { INodeProperties } from 'n8n-workflow';
 import {
 	DEFAULT_MAX_DOWNLOAD_MB,
 	DEFAULT_MAX_RETRIES,
-	DEFAULT_MAX_WAIT_MINUTES,
-	DEFAULT_POLL_INTERVAL_SECONDS,
 	DEFAULT_RATE_LIMIT_WAIT_SECONDS,
 	DEFAULT_TIMEOUT_SECONDS,
 } from '../transport';
+import { DEFAULT_MAX_WAIT_MINUTES, DEFAULT_POLL_INTERVAL_SECONDS } from './tasks/engine';
 
 /*
  * The parameters every operation shares, as the panel shows them. They are read in parameters.ts.

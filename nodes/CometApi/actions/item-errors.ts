@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { describeFacts, factsOf, reasonOf, withFacts, type ErrorFacts, type LedgerEntry } from '../transport';
+import { describeFacts, factsOf, reasonOf, withFacts, type ErrorFacts } from '../transport';
+import type { LedgerEntry } from './tasks';
 import type { RunContext } from './run-context';
 
 /*

@@ -6,12 +6,10 @@ import { itemError } from '../helpers/item-error';
 import {
 	DEFAULT_MAX_DOWNLOAD_MB,
 	DEFAULT_MAX_RETRIES,
-	DEFAULT_MAX_WAIT_MINUTES,
-	DEFAULT_POLL_INTERVAL_SECONDS,
 	DEFAULT_RATE_LIMIT_WAIT_SECONDS,
 	DEFAULT_TIMEOUT_SECONDS,
-	type TaskWait,
 } from '../transport';
+import { DEFAULT_MAX_WAIT_MINUTES, DEFAULT_POLL_INTERVAL_SECONDS, type TaskWait } from './tasks/engine';
 import { ADDITIONAL_FIELDS_LABEL, DEFAULT_MAX_CONCURRENCY } from './common.description';
 
 /*

@@ -1,8 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { accountOf, leaseLimiter, TaskLedger, type TaskRun } from '../transport';
+import { accountOf, leaseLimiter } from '../transport';
 import { ItemSlots } from './item-slots';
 import { readMaxConcurrency } from './parameters';
+import { TaskLedger, type TaskRun } from './tasks';
 
 /**
  * One node run, as the router hands it to every operation and, through them, to the transport:

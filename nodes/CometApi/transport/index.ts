@@ -7,35 +7,19 @@
  *                errors.ts: API errors and their hints
  * - stream.ts    replies streamed as Server-Sent Events; owned-stream.ts: bodies read on the node's own timer
  * - download.ts  result images from URLs, without the key
- * - task.ts      the task engine for task APIs: submit once, poll until the task ends
+ * The task engine (actions/tasks/) sends its submissions and polls through json.ts.
  */
 export { baseUrlsOf, getBaseUrls, CREDENTIAL_TYPE, DEFAULT_BASE_URL, type ApiRoot, type BaseUrls } from './base-url';
 export { DEFAULT_MAX_DOWNLOAD_MB, downloadImage, type Download, type DownloadOptions } from './download';
-export { apiError, errorInReply, readApiError } from './errors';
+export { apiError, errorInReply, readApiError, type ApiErrorDetails } from './errors';
 export { describeFacts, factsOf, reasonOf, withFacts, type Billed, type ErrorFacts, type ErrorReason } from './billing';
-export { TaskLedger, type LedgerEntry } from './task-ledger';
 export type { ByteStream } from './http';
 export { apiRequest } from './json';
 export { Base64Value, JsonBody } from './json-body';
 export { apiDivertingRequest, type StringDiversion, type StringSink } from './json-stream';
 export { StreamFault } from './owned-stream';
-export { DEFAULT_MAX_RETRIES } from './retry';
+export { DEFAULT_MAX_RETRIES, waitUnlessCancelled } from './retry';
 export { AdaptiveLimiter } from './limiter';
 export { accountOf, leaseLimiter, sharedLimiterCount, type LimiterLease } from './shared-limiters';
 export { DEFAULT_RATE_LIMIT_WAIT_SECONDS, DEFAULT_TIMEOUT_SECONDS, type ApiRequest, type RequestRun } from './send';
 export { apiStreamRequest, SseDecoder, type SseEvent, type StreamedReply } from './stream';
-export {
-	DEFAULT_MAX_WAIT_MINUTES,
-	DEFAULT_POLL_INTERVAL_SECONDS,
-	jittered,
-	submitTask,
-	taskFailedError,
-	waitForTask,
-	withTask,
-	type PollSettings,
-	type TaskApi,
-	type TaskOutcome,
-	type TaskRun,
-	type TaskState,
-	type TaskWait,
-} from './task';

@@ -12,7 +12,7 @@ import {
 } from '../common.description';
 import { parseAdditionalFields, readOptions, readPrompt } from '../parameters';
 import type { RunContext } from '../run-context';
-import { runTask } from '../task-operation';
+import { runTask } from '../tasks';
 import { briaApi } from './bria-api';
 
 const IMAGE_LABEL = 'Image Field';

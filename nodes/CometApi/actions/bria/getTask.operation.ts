@@ -1,4 +1,4 @@
-import { getTaskOperation } from '../task-operation';
+import { getTaskOperation } from '../tasks';
 import { briaApi } from './bria-api';
 
 /** Get Task (Bria): GET {host}/bria/{request_id} until the edit ends. */

@@ -1,8 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { asRecord } from '../../helpers/chat-reply';
-import type { TaskState } from '../../transport';
-import { submittedTaskId, type TaskFamily } from '../task-operation';
+import { submittedTaskId, type TaskFamily, type TaskState } from '../tasks';
 
 /*
  * Flux (Black Forest Labs' API shape) on CometAPI: POST {host}/flux/v1/{model} answers {id}, and

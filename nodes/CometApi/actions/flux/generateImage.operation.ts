@@ -13,7 +13,7 @@ import {
 } from '../common.description';
 import { parseAdditionalFields, readModel, readOptions, readPrompt } from '../parameters';
 import type { RunContext } from '../run-context';
-import { runTask } from '../task-operation';
+import { runTask } from '../tasks';
 import { fluxApi } from './flux-api';
 
 export const DEFAULT_FLUX_MODEL = 'flux-pro-1.1';

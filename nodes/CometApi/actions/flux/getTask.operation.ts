@@ -1,4 +1,4 @@
-import { getTaskOperation } from '../task-operation';
+import { getTaskOperation } from '../tasks';
 import { fluxApi } from './flux-api';
 
 /** Get Task (Flux): GET {host}/flux/v1/get_result?id= until the task ends; its image downloaded at once. */

@@ -12,7 +12,7 @@ import {
 } from '../common.description';
 import { parseAdditionalFields, readOptions, readPrompt } from '../parameters';
 import type { RunContext } from '../run-context';
-import { runTask } from '../task-operation';
+import { runTask } from '../tasks';
 import { klingApi } from './kling-api';
 
 const REFERENCE_LABEL = 'Reference Image Field';

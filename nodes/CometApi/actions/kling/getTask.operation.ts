@@ -1,4 +1,4 @@
-import { getTaskOperation } from '../task-operation';
+import { getTaskOperation } from '../tasks';
 import { klingApi } from './kling-api';
 
 /** Get Task (Kling): GET {host}/kling/v1/images/generations/{task_id} until the task ends. */

@@ -2,8 +2,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { asRecord } from '../../helpers/chat-reply';
 import { refusedInReply } from '../../helpers/reply-error';
-import { apiError, type ErrorReason, type TaskState } from '../../transport';
-import { submittedTaskId, type TaskFamily } from '../task-operation';
+import { apiError, type ErrorReason } from '../../transport';
+import { submittedTaskId, type TaskFamily, type TaskState } from '../tasks';
 
 /*
  * Kling images on CometAPI: POST {host}/kling/v1/images/generations and GET

@@ -4,8 +4,8 @@ import { NodeApiError } from 'n8n-workflow';
 import { asRecord } from '../../helpers/chat-reply';
 import { itemError } from '../../helpers/item-error';
 import { hasApiError, refusedInReply, replyError } from '../../helpers/reply-error';
-import { apiError, type TaskOutcome, type TaskState } from '../../transport';
-import type { TaskFamily } from '../task-operation';
+import { apiError } from '../../transport';
+import type { TaskFamily, TaskOutcome, TaskState } from '../tasks';
 
 /*
  * CometAPI's Midjourney routes (below the host root, Bearer key): POST /mj/submit/{imagine, action,

@@ -5,13 +5,13 @@ import { itemError } from '../../helpers/item-error';
 import type { Base64Value } from '../../transport';
 import { parseAdditionalFields, readOptions } from '../parameters';
 import type { RunContext } from '../run-context';
-import { lookAtTask, outputTaskById, runTask } from '../task-operation';
+import { lookAtTask, outputTaskById, runTask } from '../tasks';
 import { midjourneyTasks } from './midjourney-api';
 import { BOT_TYPES } from './midjourney.description';
 
 /*
  * What the Midjourney operations share: their common parameters, and their run on the task engine
- * (actions/task-operation.ts): submit once, wait for the task, output its images and facts.
+ * (actions/tasks/): submit once, wait for the task, output its images and facts.
  */
 
 /** The item's input image as the data URI Midjourney takes (data:image/png;base64,…), written when the submission is sent. */

@@ -10,7 +10,7 @@ import {
 } from '../common.description';
 import { parseAdditionalFields, readOptions } from '../parameters';
 import type { RunContext } from '../run-context';
-import { runTask } from '../task-operation';
+import { runTask } from '../tasks';
 import { replicateApi } from './replicate-api';
 
 const INPUT_LABEL = 'Input (JSON)';

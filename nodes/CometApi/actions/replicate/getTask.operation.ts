@@ -1,4 +1,4 @@
-import { getTaskOperation } from '../task-operation';
+import { getTaskOperation } from '../tasks';
 import { replicateApi } from './replicate-api';
 
 /** Get Task (Replicate-style): GET {host}/replicate/v1/predictions/{id} until the prediction ends. */

@@ -1,8 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { asRecord } from '../../helpers/chat-reply';
-import type { TaskState } from '../../transport';
-import { submittedTaskId, type TaskFamily } from '../task-operation';
+import { submittedTaskId, type TaskFamily, type TaskState } from '../tasks';
 
 /*
  * Replicate-style predictions on CometAPI: POST {host}/replicate/v1/models/{owner}/{name}/predictions

@@ -1,9 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { withTask, type DownloadOptions, type TaskOutcome } from '../transport';
-import { toOutputItems, type ImageResult, type OutputSettings } from './binary-output';
-import { decodeResultImage, downloadResultImage } from './images-response';
+import { toOutputItems, type ImageResult, type OutputSettings } from '../../helpers/binary-output';
+import { decodeResultImage, downloadResultImage } from '../../helpers/images-response';
+import type { DownloadOptions } from '../../transport';
+import { withTask, type TaskOutcome } from './engine';
 
 /*
  * A finished task's output, the same for every task API: its result images downloaded at once (some

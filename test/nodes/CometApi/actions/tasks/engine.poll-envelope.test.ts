@@ -1,9 +1,9 @@
-import { bria } from '../../../helpers/fake-bria';
-import { flux } from '../../../helpers/fake-flux';
-import { kling } from '../../../helpers/fake-kling';
-import { replicate } from '../../../helpers/fake-replicate';
-import { useFakeTaskApis, type FakeTask, type TaskBook } from '../../../helpers/fake-tasks';
-import { makePng } from '../../../helpers/images';
+import { bria } from '../../../../helpers/fake-bria';
+import { flux } from '../../../../helpers/fake-flux';
+import { kling } from '../../../../helpers/fake-kling';
+import { replicate } from '../../../../helpers/fake-replicate';
+import { useFakeTaskApis, type FakeTask, type TaskBook } from '../../../../helpers/fake-tasks';
+import { makePng } from '../../../../helpers/images';
 
 /*
  * An error envelope ({"error":{message,type,param,code}}) in an HTTP 200 on a poll, for every task

@@ -1,22 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { itemError, quoteText } from '../helpers/item-error';
-import { hasApiError, refusedInReply, replyError } from '../helpers/reply-error';
-import { taskFacts, taskOutputItems } from '../helpers/task-output';
-import {
-	apiError,
-	submitTask,
-	taskFailedError,
-	waitForTask,
-	type ApiRequest,
-	type TaskApi,
-	type TaskOutcome,
-	type TaskState,
-} from '../transport';
-import { optionsCollection, taskOptions } from './common.description';
-import { readMaxDownloadBytes, readOptions, readOutputSettings, readRequestSettings, readTaskWait } from './parameters';
-import type { RunContext } from './run-context';
+import { itemError, quoteText } from '../../helpers/item-error';
+import { hasApiError, refusedInReply, replyError } from '../../helpers/reply-error';
+import { apiError, type ApiRequest } from '../../transport';
+import { optionsCollection, taskOptions } from '../common.description';
+import { readMaxDownloadBytes, readOptions, readOutputSettings, readRequestSettings, readTaskWait } from '../parameters';
+import type { RunContext } from '../run-context';
+import { submitTask, taskFailedError, waitForTask, type TaskApi, type TaskOutcome, type TaskState } from './engine';
+import { taskFacts, taskOutputItems } from './output';
 
 /*
  * What every task API's operations share (Midjourney, Flux, Replicate-style, Kling, Bria): submit,

@@ -6,7 +6,7 @@ import { binaryBuffer, startCometApi } from '../../../../helpers/harness';
 import { eventually } from '../../../../helpers/setup';
 
 /*
- * The task engine (transport/task.ts) as the Midjourney operations use it: a submission is sent
+ * The task engine (actions/tasks/engine.ts) as the Midjourney operations use it: a submission is sent
  * once, polls are free, Max Wait and cancel stop the wait, errors carry the task ID, Get Task
  * resumes, and waiting items hold no request slot.
  */
@@ -118,7 +118,7 @@ describe('Get Task resumes a task without a new submission', () => {
 		expect(polls()).toBe(2);
 	});
 
-	it('an unknown task ID (CometAPI’s 400 task_no_found) is "no such task", with that task ID; every variant: unknown-task.test.ts', async () => {
+	it('an unknown task ID (CometAPI’s 400 task_no_found) is "no such task", with that task ID; every variant: midjourney-api.unknown-task.test.ts', async () => {
 		const { error } = await mj.run({ operation: 'getTask', taskId: '999' });
 		expect(mj.sequence()).toEqual(['GET /mj/task/999/fetch']);
 		expect(error?.message).toMatch(/no such task/i);

@@ -1,12 +1,20 @@
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { reasonOf, withFacts, type ErrorReason } from './billing';
-import { apiError, errorInReply, type ApiErrorDetails } from './errors';
-import { apiRequest } from './json';
-import { waitUnlessCancelled } from './retry';
-import { DEFAULT_RATE_LIMIT_WAIT_SECONDS, type ApiRequest, type RequestRun } from './send';
-import type { TaskLedger } from './task-ledger';
+import {
+	apiError,
+	apiRequest,
+	DEFAULT_RATE_LIMIT_WAIT_SECONDS,
+	errorInReply,
+	reasonOf,
+	waitUnlessCancelled,
+	withFacts,
+	type ApiErrorDetails,
+	type ApiRequest,
+	type ErrorReason,
+	type RequestRun,
+} from '../../transport';
+import type { TaskLedger } from './ledger';
 
 /*
  * The task engine. Task APIs (Midjourney, Flux, Replicate-style, Kling, Bria) answer a submission
@@ -26,7 +34,7 @@ import type { TaskLedger } from './task-ledger';
  *   answered, and each poll takes one only while it is in flight;
  * - every error after the submission carries the task ID (context.task, and the error item's
  *   `taskId`), so a user can resume with Get Task and never pays twice; every task submitted is
- *   written in the run's ledger (task-ledger.ts), which a failed run hands back.
+ *   written in the run's ledger (ledger.ts), which a failed run hands back.
  */
 
 /** Where a task stands, as read from one poll. */

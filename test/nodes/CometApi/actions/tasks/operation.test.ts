@@ -1,13 +1,13 @@
-import { bria } from '../../../helpers/fake-bria';
-import { flux } from '../../../helpers/fake-flux';
-import { kling } from '../../../helpers/fake-kling';
-import { replicate } from '../../../helpers/fake-replicate';
-import { resultImage, useFakeTaskApis, type TaskBook } from '../../../helpers/fake-tasks';
-import { binaryBuffer } from '../../../helpers/harness';
-import { makePng } from '../../../helpers/images';
+import { bria } from '../../../../helpers/fake-bria';
+import { flux } from '../../../../helpers/fake-flux';
+import { kling } from '../../../../helpers/fake-kling';
+import { replicate } from '../../../../helpers/fake-replicate';
+import { resultImage, useFakeTaskApis, type TaskBook } from '../../../../helpers/fake-tasks';
+import { binaryBuffer } from '../../../../helpers/harness';
+import { makePng } from '../../../../helpers/images';
 
 /*
- * What every task family shares (actions/task-operation.ts): Max Wait 0 submits and outputs the
+ * What every task family shares (actions/tasks/operation.ts): Max Wait 0 submits and outputs the
  * task as it stands; Get Task resumes any task by its ID, waiting for it or reading it once; a task
  * still running at Max Wait is an error with its ID that Get Task can pick up.
  */

@@ -1,8 +1,8 @@
-import { jittered } from '../../../../nodes/CometApi/transport/task';
-import { errorReply } from '../../../helpers/fake-cometapi';
-import { flux } from '../../../helpers/fake-flux';
-import { useFakeTaskApis } from '../../../helpers/fake-tasks';
-import { model } from '../../../helpers/harness';
+import { jittered } from '../../../../../nodes/CometApi/actions/tasks/engine';
+import { errorReply } from '../../../../helpers/fake-cometapi';
+import { flux } from '../../../../helpers/fake-flux';
+import { useFakeTaskApis } from '../../../../helpers/fake-tasks';
+import { model } from '../../../../helpers/harness';
 
 /*
  * The task engine's clock: Max Wait counts from the moment the submission was accepted, a poll
