@@ -1,6 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-dangerous-functions -- test-only code: it runs npm pack to see what would be published */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 // Checks the package n8n installs: what npm would publish, and the compiled node in it.
@@ -74,5 +74,64 @@ describe('the packed tarball', () => {
 		expect(new credential.CometApi().name).toBe('cometApi');
 		const codex = JSON.parse(readFileSync(join(root, 'dist/nodes/CometApi/CometApi.node.json'), 'utf8'));
 		expect(codex.node).toBe('n8n-nodes-cometapi-image.cometApi');
+	});
+});
+
+/*
+ * Found by search: an npm or n8n search for any family the node serves, or for what people type
+ * when they look for it, finds the package (keywords) and the node (the codex's aliases), and the
+ * README names it. Add a family here when the node gains one.
+ */
+const FAMILIES = ['gpt-image', 'Seedream', 'Gemini', 'Nano Banana', 'Midjourney', 'Flux', 'Kling', 'Bria', 'Replicate'];
+const SEARCH_TERMS = ['gpt-image-1', 'gpt-image-2', 'FLUX.2', 'Kontext', 'upscale', 'background', 'inpaint', 'image generation', 'image editing'];
+
+/** "Nano Banana", "nano-banana" and "nano banana" are one search term; so are "FLUX.2" and "flux-2". */
+const normal = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+
+describe('found by search', () => {
+	const readme = readFileSync(join(root, 'README.md'), 'utf8');
+	const codex = JSON.parse(readFileSync(join(root, 'nodes/CometApi/CometApi.node.json'), 'utf8')) as { alias: string[] };
+	const aliases = codex.alias.map(normal);
+	const keywords = (pkg.keywords as string[]).map(normal);
+
+	it.each(FAMILIES)('the family %s is in the README, the codex aliases and the npm keywords', (family) => {
+		expect(normal(readme)).toContain(normal(family));
+		expect(aliases).toContain(normal(family));
+		expect(keywords).toContain(normal(family));
+	});
+
+	it.each(SEARCH_TERMS)('the search term %s is found by the codex aliases, the npm keywords and the README', (term) => {
+		expect(aliases.some((alias) => alias.includes(normal(term)))).toBe(true);
+		expect(keywords.some((keyword) => keyword.includes(normal(term)))).toBe(true);
+		expect(normal(readme)).toContain(normal(term));
+	});
+
+	it('the description names every family', () => {
+		for (const family of FAMILIES) expect(normal(pkg.description)).toContain(normal(family));
+	});
+
+	it('the README\'s table of resources lists exactly the node\'s resources, each with its docs page', () => {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const { CometApi } = require(join(root, 'dist/nodes/CometApi/CometApi.node.js'));
+		const resource = (new CometApi().description.properties as Array<{ name: string; options?: Array<{ name: string }> }>).find(
+			(property) => property.name === 'resource',
+		);
+		const nodeResources = (resource?.options ?? []).map((option) => option.name).sort();
+		const rows = [...readme.matchAll(/^\| \[\*\*([^*]+)\*\*\]\(#[^)]+\) \|.*\| \[(docs\/[\w-]+\.md)\]/gm)];
+		expect(rows.map((row) => row[1]).sort()).toEqual(nodeResources);
+		for (const row of rows) expect(readdirSync(join(root, 'docs'))).toContain(row[2].slice('docs/'.length));
+	});
+
+	it('every page in docs/ is linked from the README', () => {
+		const pages = readdirSync(join(root, 'docs')).filter((file) => file.endsWith('.md'));
+		expect(pages.length).toBeGreaterThan(0);
+		for (const page of pages) expect(readme).toContain(`](docs/${page})`);
+	});
+});
+
+describe('the version', () => {
+	it('is the changelog\'s first heading', () => {
+		const changelog = readFileSync(join(root, 'CHANGELOG.md'), 'utf8');
+		expect(changelog.match(/^## (\S+)/m)?.[1]).toBe(pkg.version);
 	});
 });
