@@ -6,7 +6,6 @@ import {
 	DEFAULT_RATE_LIMIT_WAIT_SECONDS,
 	DEFAULT_TIMEOUT_SECONDS,
 } from '../transport';
-import { DEFAULT_MAX_WAIT_MINUTES, DEFAULT_POLL_INTERVAL_SECONDS } from './tasks/engine';
 
 /*
  * The parameters every operation shares, as the panel shows them. They are read in parameters.ts.
@@ -161,29 +160,6 @@ export const maxConcurrencyOption: INodeProperties = {
 	hint: 'Per account, per n8n process; read once per run, from the first item, so an expression here sees only item 0',
 };
 
-export const maxWaitOption: INodeProperties = {
-	displayName: 'Max Wait (Minutes)',
-	name: 'maxWait',
-	type: 'number',
-	default: DEFAULT_MAX_WAIT_MINUTES,
-	typeOptions: { minValue: 0, numberPrecision: 1 },
-	description:
-		'How long to wait for a task to finish, counted from its submission. A task still running then gives an error (or error item) with its task ID: it is not cancelled, and Get Task fetches it later at no new charge.',
-};
-
-export const pollIntervalOption: INodeProperties = {
-	displayName: 'Poll Interval (Seconds)',
-	name: 'pollInterval',
-	type: 'number',
-	default: DEFAULT_POLL_INTERVAL_SECONDS,
-	typeOptions: { minValue: 0.01, numberPrecision: 2 },
-	description:
-		'The first pause between two looks at a task; each pause is half as long again as the last, up to five times this (2 s, 3 s, 4.5 s… up to 10 s by default). Waiting tasks hold no request slot.',
-};
-
-/** The options of every operation that submits a task and waits for it (see transport/task.ts). */
-export const taskWaitOptions: INodeProperties[] = [maxWaitOption, pollIntervalOption];
-
 /** An operation's Options collection, its options sorted by display name as n8n lists them. */
 export function optionsCollection(options: INodeProperties[]): INodeProperties {
 	return {
@@ -210,12 +186,16 @@ export const commonOptions: INodeProperties[] = [
 /** The output options: where the images go (left out where a result is text alone). */
 export const OUTPUT_OPTION_NAMES = [binaryOutputOption.name, outputModeOption.name];
 
-/**
- * The options of every task operation (submit and wait, or Get Task): those of the run and the
- * output, the download size and the wait; no Retry Timed-Out Requests, since a task is submitted once.
- */
-export const taskOptions: INodeProperties[] = [
-	...commonOptions.filter((option) => option !== retryTimeoutsOption),
-	maxDownloadSizeOption,
-	...taskWaitOptions,
-];
+/** The Task ID of an operation that reads or continues a task (Get Task; Midjourney's Action and Vary Region). */
+export function taskIdProperty(description: string, hint?: string): INodeProperties {
+	return {
+		displayName: 'Task ID',
+		name: 'taskId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. {{ $json.taskId }}',
+		description,
+		...(hint ? { hint } : {}),
+	};
+}

@@ -9,7 +9,6 @@ import {
 	DEFAULT_RATE_LIMIT_WAIT_SECONDS,
 	DEFAULT_TIMEOUT_SECONDS,
 } from '../transport';
-import { DEFAULT_MAX_WAIT_MINUTES, DEFAULT_POLL_INTERVAL_SECONDS, type TaskWait } from './tasks/engine';
 import { ADDITIONAL_FIELDS_LABEL, DEFAULT_MAX_CONCURRENCY } from './common.description';
 
 /*
@@ -89,16 +88,6 @@ export function readRequestSettings(options: IDataObject): RequestSettings {
 		rateLimitWaitSeconds:
 			Number.isFinite(rateLimitWait) && rateLimitWait >= 0 ? rateLimitWait : DEFAULT_RATE_LIMIT_WAIT_SECONDS,
 		retryTimeouts: options.retryTimeouts === true,
-	};
-}
-
-/** Max Wait (Minutes) and Poll Interval (Seconds) of an operation that waits for tasks. */
-export function readTaskWait(options: IDataObject): TaskWait {
-	const maxWait = Number(options.maxWait);
-	const interval = Number(options.pollInterval);
-	return {
-		maxWaitSeconds: 60 * (Number.isFinite(maxWait) && maxWait >= 0 ? maxWait : DEFAULT_MAX_WAIT_MINUTES),
-		pollIntervalSeconds: Number.isFinite(interval) && interval > 0 ? interval : DEFAULT_POLL_INTERVAL_SECONDS,
 	};
 }
 

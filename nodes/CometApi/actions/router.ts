@@ -15,8 +15,9 @@ import { createRunContext, type OpenRun, type OperationExecute } from './run-con
 interface Operation {
 	execute: OperationExecute;
 	/**
-	 * The operation waits for tasks (see transport/task.ts): every item may be waiting at once, since
+	 * The operation waits for tasks (see tasks/engine.ts): every item may be waiting at once, since
 	 * a waiting item holds no slot; submissions are still bounded by the item slots and the limiter.
+	 * Declared one way: the operation's module exports `waitsForTasks = true` beside its execute.
 	 */
 	waitsForTasks?: boolean;
 }

@@ -8,11 +8,10 @@ import {
 	BINARY_FIELDS_HINT,
 	optionsCollection,
 	promptProperty,
-	taskOptions,
 } from '../common.description';
 import { parseAdditionalFields, readOptions, readPrompt } from '../parameters';
 import type { RunContext } from '../run-context';
-import { runTask } from '../tasks';
+import { runTask, taskOptions } from '../tasks';
 import { briaApi } from './bria-api';
 
 const IMAGE_LABEL = 'Image Field';
@@ -87,6 +86,8 @@ const properties: INodeProperties[] = [
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['bria'], operation: ['editImage'] } }, properties);
+
+export const waitsForTasks = true;
 
 /** The action, its prompt and the number of results, checked before any image is read. */
 function readAction(this: IExecuteFunctions, itemIndex: number, options: IDataObject) {

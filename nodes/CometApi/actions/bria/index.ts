@@ -4,7 +4,7 @@ import * as editImage from './editImage.operation';
 import * as getTask from './getTask.operation';
 
 /** The operations of resource "bria" (Bria image editing), by the value of the Operation parameter. */
-export const operations = { editImage: { ...editImage, waitsForTasks: true }, getTask };
+export const operations = { editImage, getTask };
 
 export const description: INodeProperties[] = [
 	{

@@ -9,11 +9,10 @@ import {
 	modelProperty,
 	optionsCollection,
 	promptProperty,
-	taskOptions,
 } from '../common.description';
 import { parseAdditionalFields, readModel, readOptions, readPrompt } from '../parameters';
 import type { RunContext } from '../run-context';
-import { runTask } from '../tasks';
+import { runTask, taskOptions } from '../tasks';
 import { fluxApi } from './flux-api';
 
 export const DEFAULT_FLUX_MODEL = 'flux-pro-1.1';
@@ -118,6 +117,8 @@ const properties: INodeProperties[] = [
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['flux'], operation: ['generateImage'] } }, properties);
+
+export const waitsForTasks = true;
 
 /** Kontext and FLUX.2 edit the image they are given (input_image); the others take an image prompt. */
 export function referenceImageKey(model: string, configured: unknown): string {

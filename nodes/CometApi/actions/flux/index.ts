@@ -4,7 +4,7 @@ import * as generateImage from './generateImage.operation';
 import * as getTask from './getTask.operation';
 
 /** The operations of resource "flux" (Flux, Black Forest Labs' API shape), by the value of the Operation parameter. */
-export const operations = { generateImage: { ...generateImage, waitsForTasks: true }, getTask };
+export const operations = { generateImage, getTask };
 
 export const description: INodeProperties[] = [
 	{

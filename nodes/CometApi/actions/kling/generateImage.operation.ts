@@ -8,11 +8,10 @@ import {
 	BINARY_FIELDS_HINT,
 	optionsCollection,
 	promptProperty,
-	taskOptions,
 } from '../common.description';
 import { parseAdditionalFields, readOptions, readPrompt } from '../parameters';
 import type { RunContext } from '../run-context';
-import { runTask } from '../tasks';
+import { runTask, taskOptions } from '../tasks';
 import { klingApi } from './kling-api';
 
 const REFERENCE_LABEL = 'Reference Image Field';
@@ -84,6 +83,8 @@ const properties: INodeProperties[] = [
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['kling'], operation: ['generateImage'] } }, properties);
+
+export const waitsForTasks = true;
 
 function readBody(this: IExecuteFunctions, itemIndex: number, options: IDataObject): IDataObject {
 	const node = this.getNode();

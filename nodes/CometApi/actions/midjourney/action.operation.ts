@@ -1,9 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { taskIdProperty } from '../common.description';
 import type { RunContext } from '../run-context';
 import { findButton } from './midjourney-api';
-import { submitOptions, taskIdProperty } from './midjourney.description';
+import { submitOptions } from './midjourney.description';
 import { fetchTask, readRequired, readSubmitOptions, submitAndOutput } from './midjourney-run';
 
 const properties: INodeProperties[] = [

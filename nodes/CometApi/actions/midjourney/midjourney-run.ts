@@ -5,7 +5,7 @@ import { itemError } from '../../helpers/item-error';
 import type { Base64Value } from '../../transport';
 import { parseAdditionalFields, readOptions } from '../parameters';
 import type { RunContext } from '../run-context';
-import { lookAtTask, outputTaskById, runTask } from '../tasks';
+import { lookAtTask, runTask } from '../tasks';
 import { midjourneyTasks } from './midjourney-api';
 import { BOT_TYPES } from './midjourney.description';
 
@@ -64,15 +64,4 @@ export async function submitAndOutput(
 /** The task as one look finds it (an Action reads the buttons it has now). */
 export async function fetchTask(this: IExecuteFunctions, itemIndex: number, run: RunContext, taskId: string): Promise<IDataObject> {
 	return await lookAtTask.call(this, midjourneyTasks, taskId, itemIndex, run);
-}
-
-/** Reads a task (Get Task): waits for it to end unless `waitToEnd` is off, then outputs it. */
-export async function fetchAndOutput(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	run: RunContext,
-	taskId: string,
-	waitToEnd: boolean,
-): Promise<INodeExecutionData[]> {
-	return await outputTaskById.call(this, midjourneyTasks, taskId, itemIndex, run, !waitToEnd);
 }

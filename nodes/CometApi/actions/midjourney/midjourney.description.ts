@@ -6,8 +6,8 @@ import {
 	maxDownloadSizeOption,
 	optionsCollection,
 	OUTPUT_OPTION_NAMES,
-	taskOptions,
 } from '../common.description';
+import { taskOptions } from '../tasks';
 
 /*
  * The panel pieces the Midjourney operations share. Every operation that submits a task waits for
@@ -29,18 +29,6 @@ export const botTypeProperty: INodeProperties = {
 	description: 'Which Midjourney bot draws',
 };
 
-export function taskIdProperty(description: string): INodeProperties {
-	return {
-		displayName: 'Task ID',
-		name: 'taskId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. {{ $json.taskId }}',
-		description,
-	};
-}
-
 /** A binary field of the input item, described by the operation. */
 export function binaryFieldProperty(displayName: string, name: string, defaultValue: string, description: string): INodeProperties {
 	return { displayName, name, type: 'string', default: defaultValue, placeholder: 'e.g. data', description, hint: BINARY_FIELDS_HINT };
@@ -60,6 +48,3 @@ export const describeOptions = optionsCollection([
 	...taskOptions.filter((option) => option !== maxDownloadSizeOption && !OUTPUT_OPTION_NAMES.includes(option.name)),
 	midjourneyBodyFieldsOption,
 ]);
-
-/** Get Task's Options: nothing is submitted. */
-export const fetchOptions = optionsCollection(taskOptions);

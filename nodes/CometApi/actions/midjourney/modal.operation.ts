@@ -1,10 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { promptProperty } from '../common.description';
+import { promptProperty, taskIdProperty } from '../common.description';
 import { readPrompt } from '../parameters';
 import type { RunContext } from '../run-context';
-import { binaryFieldProperty, submitOptions, taskIdProperty } from './midjourney.description';
+import { binaryFieldProperty, submitOptions } from './midjourney.description';
 import { imageDataUri, readRequired, readSubmitOptions, submitAndOutput } from './midjourney-run';
 
 const MASK_LABEL = 'Mask Field';

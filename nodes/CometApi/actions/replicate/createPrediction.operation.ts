@@ -6,11 +6,10 @@ import { itemError } from '../../helpers/item-error';
 import {
 	BINARY_FIELDS_HINT,
 	optionsCollection,
-	taskOptions,
 } from '../common.description';
 import { parseAdditionalFields, readOptions } from '../parameters';
 import type { RunContext } from '../run-context';
-import { runTask } from '../tasks';
+import { runTask, taskOptions } from '../tasks';
 import { replicateApi } from './replicate-api';
 
 const INPUT_LABEL = 'Input (JSON)';
@@ -71,6 +70,8 @@ const properties: INodeProperties[] = [
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['replicate'], operation: ['createPrediction'] } }, properties);
+
+export const waitsForTasks = true;
 
 /** The input object: Input (JSON), then each image under its key as a data URI (a repeated key makes a list). */
 async function readInput(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {

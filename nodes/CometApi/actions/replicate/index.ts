@@ -4,7 +4,7 @@ import * as createPrediction from './createPrediction.operation';
 import * as getTask from './getTask.operation';
 
 /** The operations of resource "replicate" (Replicate-style predictions), by the value of the Operation parameter. */
-export const operations = { createPrediction: { ...createPrediction, waitsForTasks: true }, getTask };
+export const operations = { createPrediction, getTask };
 
 export const description: INodeProperties[] = [
 	{

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import {
@@ -11,10 +11,10 @@ import {
 	withFacts,
 	type ApiErrorDetails,
 	type ApiRequest,
-	type ErrorReason,
 	type RequestRun,
 } from '../../transport';
 import type { TaskLedger } from './ledger';
+import { describeState, taskFailedError, withTask, type TaskOutcome, type TaskState } from './state';
 
 /*
  * The task engine. Task APIs (Midjourney, Flux, Replicate-style, Kling, Bria) answer a submission
@@ -36,22 +36,6 @@ import type { TaskLedger } from './ledger';
  *   `taskId`), so a user can resume with Get Task and never pays twice; every task submitted is
  *   written in the run's ledger (ledger.ts), which a failed run hands back.
  */
-
-/** Where a task stands, as read from one poll. */
-export interface TaskState {
-	/** pending: poll again; done: the result is in the reply; failed: the task ended without one. */
-	phase: 'pending' | 'done' | 'failed';
-	/** The provider's own status word (IN_PROGRESS, Ready, succeeded…), for messages and JSON. */
-	status: string;
-	/** Progress as the provider reports it (e.g. "58%"). */
-	progress?: string;
-	/** Why the task failed, in the provider's words. */
-	reason?: string;
-	/** The class of a failure when the provider's code tells it (default: task_failed, or moderation by its words). */
-	cause?: ErrorReason;
-	/** The provider's error code of a failure, when it has one (default: the status). */
-	code?: string;
-}
 
 /** One provider family's task API. */
 export interface TaskApi {
@@ -84,52 +68,8 @@ export interface TaskWait {
 	pollIntervalSeconds: number;
 }
 
-export const DEFAULT_MAX_WAIT_MINUTES = 10;
-export const DEFAULT_POLL_INTERVAL_SECONDS = 2;
-
-/** A task as the last poll left it: ended (done), or still pending when asked to read it once. */
-export interface TaskOutcome {
-	taskId: string;
-	/** The last poll's reply. */
-	reply: IDataObject;
-	state: TaskState;
-}
-
 /** The request settings (timeout, retries, rate-limit wait) the item's polls are sent with. */
 export type PollSettings = Pick<ApiRequest, 'timeoutSeconds' | 'maxRetries' | 'rateLimitWaitSeconds'>;
-
-/** Puts the task's facts on an error: in its context for the error item, and in its description. */
-export function withTask<T extends NodeApiError | NodeOperationError>(
-	error: T,
-	taskId: string,
-	state?: TaskState,
-): T {
-	error.context.task = {
-		taskId,
-		...(state ? { status: state.status } : {}),
-		...(state?.progress ? { progress: state.progress } : {}),
-	};
-	const facts = [`Task ID ${taskId}`, state?.status, state?.progress].filter(Boolean).join(', ');
-	if (!error.description?.includes(taskId)) {
-		error.description = [error.description, `(${facts})`].filter(Boolean).join(' ');
-	}
-	return error;
-}
-
-function describeState(state?: TaskState): string {
-	if (!state) return 'not read yet';
-	return [state.status, state.progress].filter(Boolean).join(', ');
-}
-
-const MODERATED = /moderat|banned|prohibited|content[_ ]polic|safety|nsfw|sensitive|unsafe/i;
-
-/** The error of a task that ended without a result, in the provider's words. */
-export function taskFailedError(node: INode, provider: string, taskId: string, state: TaskState, itemIndex: number): NodeApiError {
-	const reason = state.reason?.trim() || `the task ended with status ${state.status}`;
-	const error = apiError(node, { message: `${provider} task failed: ${reason}`, code: state.code ?? state.status }, itemIndex);
-	withFacts(error, { reason: state.cause ?? (MODERATED.test(reason) ? 'moderation' : 'task_failed') });
-	return withTask(error, taskId, state);
-}
 
 /** The refusals the family reads as final (TaskApi.refusal), for send's finalWhen. */
 function finalRefusal(api: TaskApi): ApiRequest['finalWhen'] {

@@ -1,4 +1,4 @@
-import type { TaskState } from './engine';
+import type { TaskState } from './state';
 
 /** A task this run submitted, as its last poll left it. */
 export interface LedgerEntry {

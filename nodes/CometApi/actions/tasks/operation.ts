@@ -1,18 +1,17 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { itemError, quoteText } from '../../helpers/item-error';
+import { quoteText } from '../../helpers/item-error';
 import { hasApiError, refusedInReply, replyError } from '../../helpers/reply-error';
 import { apiError, type ApiRequest } from '../../transport';
-import { optionsCollection, taskOptions } from '../common.description';
-import { readMaxDownloadBytes, readOptions, readOutputSettings, readRequestSettings, readTaskWait } from '../parameters';
-import type { RunContext } from '../run-context';
-import { submitTask, taskFailedError, waitForTask, type TaskApi, type TaskOutcome, type TaskState } from './engine';
+import { readMaxDownloadBytes, readOptions, readOutputSettings, readRequestSettings } from '../parameters';
+import { submitTask, waitForTask, type TaskApi, type TaskRun } from './engine';
+import { readTaskWait } from './options';
 import { taskFacts, taskOutputItems } from './output';
+import { taskFailedError, type TaskOutcome, type TaskState } from './state';
 
 /*
  * What every task API's operations share (Midjourney, Flux, Replicate-style, Kling, Bria): submit,
- * wait, output the images; and Get Task, which resumes a task by its ID. Each family only says how
+ * wait, output the images; and reading a task by its ID (Get Task, get-task.ts). Each family only says how
  * its replies read (its TaskFamily, in actions/<resource>/<family>-api.ts).
  */
 
@@ -71,7 +70,7 @@ async function outputOf(
 	settings: ReturnType<typeof readTaskSettings>,
 	json: IDataObject,
 	itemIndex: number,
-	run: RunContext,
+	run: TaskRun,
 ): Promise<INodeExecutionData[]> {
 	const pending = outcome.state.phase === 'pending';
 	const facts = family.taskJson ? family.taskJson(outcome, json) : taskFacts(outcome, json);
@@ -109,7 +108,7 @@ async function sendSubmission(
 	family: TaskFamily,
 	submission: TaskSubmission,
 	settings: Partial<ApiRequest>,
-	run: RunContext,
+	run: TaskRun,
 	itemIndex: number,
 ) {
 	const request = submission.request;
@@ -128,7 +127,7 @@ export async function runTask(
 	this: IExecuteFunctions,
 	family: TaskFamily,
 	itemIndex: number,
-	run: RunContext,
+	run: TaskRun,
 	submission: TaskSubmission,
 ): Promise<INodeExecutionData[]> {
 	const settings = readTaskSettings.call(this, itemIndex, submission.options, submission.requestedFormat);
@@ -147,7 +146,7 @@ export async function runTask(
  * Reads a task by its ID (nothing is submitted): waits until it ends or Max Wait has passed, or with
  * `once` looks at it once. A failed task is an error from waitForTask.
  */
-async function readTask(this: IExecuteFunctions, family: TaskFamily, taskId: string, itemIndex: number, run: RunContext, once: boolean) {
+async function readTask(this: IExecuteFunctions, family: TaskFamily, taskId: string, itemIndex: number, run: TaskRun, once: boolean) {
 	const settings = readTaskSettings.call(this, itemIndex, readOptions.call(this, itemIndex));
 	const wait = once ? { ...settings.wait, maxWaitSeconds: 0 } : settings.wait;
 	const outcome = await waitForTask.call(this, family, taskId, { wait, poll: settings.request, run, itemIndex });
@@ -155,7 +154,7 @@ async function readTask(this: IExecuteFunctions, family: TaskFamily, taskId: str
 }
 
 /** The task's reply as one look finds it (e.g. to read a finished task's buttons). */
-export async function lookAtTask(this: IExecuteFunctions, family: TaskFamily, taskId: string, itemIndex: number, run: RunContext): Promise<IDataObject> {
+export async function lookAtTask(this: IExecuteFunctions, family: TaskFamily, taskId: string, itemIndex: number, run: TaskRun): Promise<IDataObject> {
 	return (await readTask.call(this, family, taskId, itemIndex, run, true)).outcome.reply;
 }
 
@@ -165,46 +164,9 @@ export async function outputTaskById(
 	family: TaskFamily,
 	taskId: string,
 	itemIndex: number,
-	run: RunContext,
+	run: TaskRun,
 	once = false,
 ): Promise<INodeExecutionData[]> {
 	const { outcome, settings } = await readTask.call(this, family, taskId, itemIndex, run, once);
 	return await outputOf.call(this, family, outcome, settings, {}, itemIndex, run);
-}
-
-/** The panel and execute of a family's Get Task operation (resource `resource`, operation `getTask`). */
-export function getTaskOperation(resource: string, family: TaskFamily, taskIdHint: string) {
-	const properties: INodeProperties[] = [
-		{
-			displayName: 'Task ID',
-			name: 'taskId',
-			type: 'string',
-			default: '',
-			required: true,
-			placeholder: 'e.g. {{ $json.taskId }}',
-			description: `The ID of a ${family.provider} task, as an earlier run output it (taskId, also in its error items)`,
-			hint: taskIdHint,
-		},
-		optionsCollection(
-			taskOptions.map((option) =>
-				option.name === 'maxWait'
-					? { ...option, description: `${option.description} 0: read the task once and output its state, with its images when it has ended.` }
-					: option,
-			),
-		),
-	];
-
-	async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<INodeExecutionData[]> {
-		const taskId = String(this.getNodeParameter('taskId', itemIndex, '') ?? '').trim();
-		if (!taskId) {
-			throw itemError(this.getNode(), itemIndex, 'the Task ID is empty', `Enter the ID of a ${family.provider} task, e.g. {{ $json.taskId }}.`);
-		}
-		return await outputTaskById.call(this, family, taskId, itemIndex, run);
-	}
-
-	return {
-		description: updateDisplayOptions({ show: { resource: [resource], operation: ['getTask'] } }, properties),
-		execute,
-		waitsForTasks: true,
-	};
 }

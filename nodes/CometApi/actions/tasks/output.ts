@@ -4,7 +4,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { toOutputItems, type ImageResult, type OutputSettings } from '../../helpers/binary-output';
 import { decodeResultImage, downloadResultImage } from '../../helpers/images-response';
 import type { DownloadOptions } from '../../transport';
-import { withTask, type TaskOutcome } from './engine';
+import { withTask, type TaskOutcome } from './state';
 
 /*
  * A finished task's output, the same for every task API: its result images downloaded at once (some
