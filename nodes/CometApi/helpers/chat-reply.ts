@@ -1,5 +1,6 @@
 import { decodeBase64 } from './base64';
 import { detectImageType } from './image-type';
+import { asRecord } from './record';
 
 /*
  * Finds the images in a chat completion's reply message. Image models answer through
@@ -46,13 +47,6 @@ const BARE_URL = /https?:\/\/[^\s<>()[\]{}"'`]+/gi;
 // What is removed from the text: data URIs of any type, with the Markdown around them.
 const MARKDOWN_DATA_LINK = /!?\[[^\]\n]{0,2000}\]\(\s*<?data:[^)]*\)/gi;
 const ANY_DATA_URI = /data:[a-z0-9.+-]+\/[a-z0-9.+-]+(?:;[a-z0-9.+-]+=[^;,\s)]*)*;base64,[A-Za-z0-9+/=_-]*/gi;
-
-/** The value as an object's fields, or undefined when it is not an object. */
-export function asRecord(value: unknown): Record<string, unknown> | undefined {
-	return value && typeof value === 'object' && !Array.isArray(value)
-		? (value as Record<string, unknown>)
-		: undefined;
-}
 
 function httpUrl(text: string): string | undefined {
 	try {

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { apiError, SseDecoder, StreamFault, type ByteStream, type SseEvent } from '../transport';
-import { asRecord } from './chat-reply';
+import { asRecord } from './record';
 import { hasApiError, replyError } from './reply-error';
 
 /*

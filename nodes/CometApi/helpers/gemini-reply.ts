@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { StringDiversion } from '../transport';
 import { Base64Decoder, DecodedBase64 } from './base64';
+import { asRecord } from './record';
 
 /*
  * Reading a Gemini `generateContent` reply (Google's GenerateContentResponse, which CometAPI passes
@@ -64,10 +65,6 @@ export const SAFETY_STOPS = new Set([
 function field(record: IDataObject | undefined, camel: string, snake: string): unknown {
 	if (!record) return undefined;
 	return record[camel] ?? record[snake];
-}
-
-function asRecord(value: unknown): IDataObject | undefined {
-	return value && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : undefined;
 }
 
 function asList(value: unknown): IDataObject[] {

@@ -11,7 +11,8 @@ import { useFakeMidjourney } from '../../../../helpers/fake-midjourney';
 
 const mj = useFakeMidjourney();
 const fetches = () => mj.sequence().filter((line) => line.endsWith('/fetch')).length;
-const properties = new CometApi().description.properties;
+const node = new CometApi().description;
+const properties = node.properties;
 const getTaskProperties = (resource: string) =>
 	properties.filter((property) => {
 		const show = property.displayOptions?.show;
@@ -19,7 +20,7 @@ const getTaskProperties = (resource: string) =>
 	});
 
 /** The parameters n8n keeps of a saved node (as it does when it loads a workflow). */
-const saved = (parameters: INodeParameters) => NodeHelpers.getNodeParameters(properties, parameters, false, false, null) ?? {};
+const saved = (parameters: INodeParameters) => NodeHelpers.getNodeParameters(properties, parameters, false, false, { typeVersion: 1 }, node) ?? {};
 
 /** A Midjourney task still running, and the requests before Get Task forgotten. */
 async function runningTask(): Promise<string> {
