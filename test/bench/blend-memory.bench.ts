@@ -21,11 +21,14 @@ import { executeMeasured, median, type RssSample } from './measure';
  * whatever an item keeps of its submission (five base64 data URIs, 13 MB) for as long as its task
  * runs is held 50 times over at the peak.
  *
- * Three workflows, each run S8_REPEATS times (default BENCH_REPEATS, else 3) in its own
- * `n8n execute` process, whose peak resident set (VmHWM) is sampled:
+ * Four workflows, each run S8_REPEATS times (default BENCH_REPEATS, else 3; the baseline and the
+ * sources at least 5 times) in its own `n8n execute` process, whose peak resident set (VmHWM) is
+ * sampled:
  *   baseline  n8n alone (Manual Trigger → No Op)
  *   sources   the inputs without the node: Read Files of the 250 PNGs → a Code node putting five
  *             of them on each of 50 items (binaries img0…img4)
+ *   one item  the same on the first item's five inputs only: what the node costs whatever the
+ *             item count (its code loaded, one task's submission and wait)
  *   S8        the sources → Blend (Image Fields img0,…,img4)
  * RSS growth is peak RSS above the baseline's median; the node's share is S8's growth less the
  * sources' median growth. Per S8 run: the Blend node's wall time (its own time in n8n's run data),
@@ -49,9 +52,11 @@ const INPUTS = Number(process.env.S8_INPUTS || 5);
 const INPUT_MB = Number(process.env.S8_INPUT_MB || 2);
 const TASK_MS = Number(process.env.S8_TASK_MS || 20000);
 const REPEATS = Number(process.env.S8_REPEATS || process.env.BENCH_REPEATS || 3);
+/** n8n alone and the sources alone run at least five times: their peak moves by 30 MB from run to run, half the aim. */
+const BASE_RUNS = Math.max(5, REPEATS);
 const MB = 1024 * 1024;
 const CREDENTIAL = { id: 'benchS8CometApi1', name: 'CometAPI (bench S8)' };
-const IDS = { baseline: 'benchS8Baseline1', sources: 'benchS8Sources01', blend: 'benchS8Blend0001' };
+const IDS = { baseline: 'benchS8Baseline1', sources: 'benchS8Sources01', oneItem: 'benchS8OneItem01', blend: 'benchS8Blend0001' };
 const FIELDS = Array.from({ length: INPUTS }, (_, i) => `img${i}`);
 
 const only = (process.env.BENCH_ONLY ?? '').split(',').map((v) => v.trim()).filter(Boolean);
@@ -89,6 +94,8 @@ interface BlendRun {
 	waitingWindowSeconds: number;
 	/** When the resident set first came within 10 MB of its highest, in seconds from the first submission's arrival. */
 	peakAtSeconds: number;
+	/** When the Blend node started (n8n's run data), in seconds from the first submission's arrival. */
+	blendStartSeconds: number;
 	note?: string;
 }
 
@@ -102,14 +109,15 @@ function inputPng(index: number): Buffer {
 	return makeNoisePng(width, height, 1000 + index);
 }
 
-function sourceNodes(filesDir: string): WorkflowNode[] {
+/** The inputs: every PNG in s8/ (or the first item's five: `in_00[0-4].png`), five per item. */
+function sourceNodes(filesDir: string, files = '*.png'): WorkflowNode[] {
 	return [
 		{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} },
 		{
 			name: 'Read Files',
 			type: 'n8n-nodes-base.readWriteFile',
 			typeVersion: 1,
-			parameters: { operation: 'read', fileSelector: `${filesDir}/s8/*.png`, options: {} },
+			parameters: { operation: 'read', fileSelector: `${filesDir}/s8/${files}`, options: {} },
 		},
 		{
 			name: 'Five Per Item',
@@ -184,6 +192,7 @@ function readRun(
 		waitingRssGrowthMb: waiting.length > 0 ? Math.min(...waiting) - baselineMb : NaN,
 		waitingWindowSeconds: Math.max(0, windowEnd - accepted) / 1000,
 		peakAtSeconds: highest ? (highest.at - submitStart) / 1000 : NaN,
+		blendStartSeconds: task?.startTime !== undefined ? (task.startTime - submitStart) / 1000 : NaN,
 		...(ok && failedItems === 0
 			? {}
 			: { note: error ? `exit ${execution.exitCode}: ${error.slice(0, 160)}` : firstError ? JSON.stringify(firstError).slice(0, 160) : `exit ${execution.exitCode}` }),
@@ -234,21 +243,35 @@ function writeTimeline(run: number, timeline: RssSample[], requests: RecordedReq
 				{ name: 'Nothing', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} },
 			]),
 			workflow(IDS.sources, 'Bench S8 sources: the inputs without the node', sourceNodes(n8n.filesDir)),
+			workflow(IDS.oneItem, `Bench S8 one item: Blend on one item of ${INPUTS} inputs`, [...sourceNodes(n8n.filesDir, `in_00[0-${INPUTS - 1}].png`), blendNode()]),
 			workflow(IDS.blend, `Bench S8: Blend on ${ITEMS} items of ${INPUTS} inputs`, [...sourceNodes(n8n.filesDir), blendNode()]),
 		]);
 
 		const baselines: number[] = [];
-		for (let run = 0; run < REPEATS; run++) baselines.push((await executeMeasured(n8n, IDS.baseline)).peakRssMb);
+		for (let run = 0; run < BASE_RUNS; run++) baselines.push((await executeMeasured(n8n, IDS.baseline)).peakRssMb);
 		const baselineMb = median(baselines);
 
 		const sources: number[] = [];
-		for (let run = 0; run < REPEATS; run++) {
+		for (let run = 0; run < BASE_RUNS; run++) {
 			const { execution, peakRssMb } = await executeMeasured(n8n, IDS.sources);
 			const made = execution.result?.data.resultData.runData['Five Per Item']?.[0]?.data?.main?.[0]?.length ?? 0;
 			if (execution.exitCode !== 0 || made !== ITEMS) throw new Error(`the sources made ${made} items (exit ${execution.exitCode}):\n${execution.stderr.slice(-2000)}`);
 			sources.push(peakRssMb - baselineMb);
 		}
 		const sourcesMb = median(sources);
+
+		const oneItem: number[] = [];
+		for (let run = 0; run < REPEATS; run++) {
+			api.reset();
+			resetFakeMidjourney();
+			planFakeMidjourney(() => ({ durationMs: TASK_MS }));
+			const { execution, peakRssMb } = await executeMeasured(n8n, IDS.oneItem);
+			const outputs = execution.result?.data.resultData.runData.Blend?.[0]?.data?.main?.[0] ?? [];
+			if (execution.exitCode !== 0 || outputs.length !== 1 || outputs[0].json.error !== undefined) {
+				throw new Error(`the one-item Blend failed (exit ${execution.exitCode}): ${JSON.stringify(outputs[0]?.json.error ?? execution.result?.data.resultData.error?.message)}`);
+			}
+			oneItem.push(peakRssMb - baselineMb);
+		}
 
 		const runs: BlendRun[] = [];
 		for (let run = 0; run < REPEATS; run++) {
@@ -272,7 +295,7 @@ function writeTimeline(run: number, timeline: RssSample[], requests: RecordedReq
 		const mid = (figure: (r: BlendRun) => number) => median(runs.map(figure));
 		const spread = (figure: (r: BlendRun) => number, digits: number) => range(runs.map(figure), digits);
 		const header = [
-			'run', 'Blend wall s', 'peak RSS MB', 'RSS growth MB', "node's share MB", 'peak at s', 'all accepted at s', 'lowest RSS growth while all wait MB (window s)',
+			'run', 'Blend wall s', 'peak RSS MB', 'RSS growth MB', "node's share MB", 'Blend started at s', 'peak at s', 'all accepted at s', 'lowest RSS growth while all wait MB (window s)',
 			'failed items', 'submissions', 'polls', 'downloads', 'MB submitted',
 		];
 		const line = (label: string, r: BlendRun) => [
@@ -281,6 +304,7 @@ function writeTimeline(run: number, timeline: RssSample[], requests: RecordedReq
 			fixed(r.peakRssMb, 0),
 			fixed(r.rssGrowthMb, 0),
 			fixed(r.nodeShareMb, 0),
+			fixed(r.blendStartSeconds, 1),
 			fixed(r.peakAtSeconds, 1),
 			fixed(r.submitSpanSeconds, 1),
 			`${fixed(r.waitingRssGrowthMb, 0)} (${fixed(r.waitingWindowSeconds, 1)})`,
@@ -295,13 +319,16 @@ function writeTimeline(run: number, timeline: RssSample[], requests: RecordedReq
 			`|${header.map(() => '---').join('|')}|`,
 			...runs.map((r, i) => `| ${line(String(i + 1), r).join(' | ')} |`),
 		].join('\n');
+		const times = '(times in seconds from the first submission)';
 		const summary = [
 			`S8: ${ITEMS} Blend items × ${INPUTS} inputs of ${fixed(inputBytes / (ITEMS * INPUTS) / MB, 1)} MB (${fixed(inputBytes / MB, 0)} MB in all), tasks of ${TASK_MS / 1000} s, node defaults, ${runs.length} runs:`,
-			`  peak RSS growth ${fixed(mid((r) => r.rssGrowthMb), 0)} MB (${spread((r) => r.rssGrowthMb, 0)}), of which the sources without the node ${fixed(sourcesMb, 0)} MB ` +
-				`(${range(sources, 0)}), so the node's share ${fixed(mid((r) => r.nodeShareMb), 0)} MB (${spread((r) => r.nodeShareMb, 0)}) (aim: growth ≤ 60 MB)`,
+			`  peak RSS ${fixed(mid((r) => r.peakRssMb), 0)} MB (${spread((r) => r.peakRssMb, 0)}) against n8n alone ${fixed(baselineMb, 0)} MB (${range(baselines, 0)}, ${baselines.length} runs): ` +
+				`growth ${fixed(mid((r) => r.rssGrowthMb), 0)} MB (${spread((r) => r.rssGrowthMb, 0)}), of which the sources without the node ${fixed(sourcesMb, 0)} MB ` +
+				`(${range(sources, 0)}, ${sources.length} runs), so the node's share ${fixed(mid((r) => r.nodeShareMb), 0)} MB (${spread((r) => r.nodeShareMb, 0)}) (aim: growth ≤ 60 MB)`,
+			`  the same workflow on one item (the node loaded, one task) grew it by ${fixed(median(oneItem), 0)} MB (${range(oneItem, 0)})`,
 			`  while every task waits (all accepted, none ended) the resident set stays at least ${fixed(mid((r) => r.waitingRssGrowthMb), 0)} MB above the baseline ` +
-				`(${spread((r) => r.waitingRssGrowthMb, 0)}); the peak came ${fixed(mid((r) => r.peakAtSeconds), 1)} s after the first submission ` +
-				`(${spread((r) => r.peakAtSeconds, 1)}), every task accepted by ${fixed(mid((r) => r.submitSpanSeconds), 1)} s (${spread((r) => r.submitSpanSeconds, 1)})`,
+				`(${spread((r) => r.waitingRssGrowthMb, 0)}); ${times} the Blend node started at ${fixed(mid((r) => r.blendStartSeconds), 1)} (${spread((r) => r.blendStartSeconds, 1)}), ` +
+				`the peak came at ${fixed(mid((r) => r.peakAtSeconds), 1)} (${spread((r) => r.peakAtSeconds, 1)}), every task accepted by ${fixed(mid((r) => r.submitSpanSeconds), 1)} (${spread((r) => r.submitSpanSeconds, 1)})`,
 			`  Blend wall ${fixed(mid((r) => r.wallSeconds), 2)} s (${spread((r) => r.wallSeconds, 2)}), failed items ${Math.max(...runs.map((r) => r.failedItems))}, ` +
 				`polls ${fixed(mid((r) => r.polls), 0)} (${spread((r) => r.polls, 0)}; ${fixed(mid((r) => r.polls) / ITEMS, 1)} per task), ` +
 				`submissions ${fixed(mid((r) => r.submissions), 0)}, most Midjourney requests in flight ${Math.max(...runs.map((r) => r.mostInFlight))}`,
@@ -318,6 +345,7 @@ function writeTimeline(run: number, timeline: RssSample[], requests: RecordedReq
 			taskMs: TASK_MS,
 			baselineRssMb: baselines,
 			sourcesRssGrowthMb: sources,
+			oneItemRssGrowthMb: oneItem,
 			runs,
 			median: {
 				rssGrowthMb: mid((r) => r.rssGrowthMb),
