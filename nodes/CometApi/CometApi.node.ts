@@ -1,4 +1,10 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodePropertyOptions,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as bria from './actions/bria';
@@ -10,6 +16,23 @@ import * as kling from './actions/kling';
 import * as replicate from './actions/replicate';
 import { router } from './actions/router';
 import { listSearch } from './methods';
+
+/**
+ * The resources in the order n8n's node panel lists their actions: Image first (its Generate
+ * Image is the highlighted first action, n8n's own OpenAI node also shows its main use first),
+ * then the families alphabetically. n8n's lint rule node-param-options-type-unsorted-items checks
+ * an options list written inline; it does not check a list held in a constant, so the order is
+ * kept here and pinned by test/nodes/CometApi/CometApi.node.test.ts (main first, rest sorted).
+ */
+const RESOURCES: INodePropertyOptions[] = [
+	{ name: 'Image', value: 'image', description: 'OpenAI-style images and chat endpoints: gpt-image-1, dall-e, Seedream, chat image models' },
+	{ name: 'Bria', value: 'bria', description: 'Bria image editing: erase, fill, expand, enhance, upscale, replace background (task API)' },
+	{ name: 'Flux', value: 'flux', description: 'Flux models on Black Forest Labs’ API shape: pro, ultra, Kontext, FLUX.2 (task API)' },
+	{ name: 'Gemini', value: 'gemini', description: 'Gemini’s native API: image models with aspect ratio and 2K/4K size' },
+	{ name: 'Kling', value: 'kling', description: 'Kling image generation: 1–9 images, with a reference image (task API)' },
+	{ name: 'Midjourney', value: 'midjourney', description: 'Midjourney tasks: Imagine, Upscale/Vary buttons, Blend, Describe, Vary Region' },
+	{ name: 'Replicate', value: 'replicate', description: 'Replicate-style predictions: any owner/name model with its input JSON (task API)' },
+];
 
 export class CometApi implements INodeType {
 	description: INodeTypeDescription = {
@@ -32,16 +55,7 @@ export class CometApi implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				// alphabetical, as n8n's scanner requires of a list this long; Image stays the default
-				options: [
-					{ name: 'Bria', value: 'bria', description: 'Bria image editing: erase, fill, expand, enhance, upscale, replace background (task API)' },
-					{ name: 'Flux', value: 'flux', description: 'Flux models on Black Forest Labs’ API shape: pro, ultra, Kontext, FLUX.2 (task API)' },
-					{ name: 'Gemini', value: 'gemini', description: 'Gemini’s native API: image models with aspect ratio and 2K/4K size' },
-					{ name: 'Image', value: 'image', description: 'OpenAI-style images and chat endpoints: gpt-image-1, dall-e, Seedream, chat image models' },
-					{ name: 'Kling', value: 'kling', description: 'Kling image generation: 1–9 images, with a reference image (task API)' },
-					{ name: 'Midjourney', value: 'midjourney', description: 'Midjourney tasks: Imagine, Upscale/Vary buttons, Blend, Describe, Vary Region' },
-					{ name: 'Replicate', value: 'replicate', description: 'Replicate-style predictions: any owner/name model with its input JSON (task API)' },
-				],
+				options: RESOURCES,
 				default: 'image',
 			},
 			...image.description,

@@ -49,28 +49,8 @@ function taskFamilyActions(rows: ReadonlyArray<readonly [string, string, string]
 
 /** The actions as the node panel lists them: one group per resource, in order. */
 const ACTIONS: Action[] = [
-	// resource Bria (resources in alphabetical order; operations in the order of their names)
-	...taskFamilyActions([
-		['Bria', 'Edit an image', 'Edit Image'],
-		['Bria', 'Get a task', 'Get Task'],
-	]),
-	// resource Flux
-	...taskFamilyActions([
-		['Flux', 'Generate or edit an image', 'Generate or Edit Image'],
-		['Flux', 'Get a task', 'Get Task'],
-	]),
-	// resource Gemini
-	{
-		group: 'Gemini Actions',
-		label: 'Generate or edit an image',
-		resource: 'Gemini',
-		operation: 'Generate or Edit Image',
-		subtitle: 'Gemini: Generate or Edit Image',
-		model: 'gemini-3.1-flash-image-preview',
-		listed: ['gemini-2.5-flash-image'],
-		unlisted: [...NOT_IMAGE_MODELS, 'gpt-image-1', 'gpt-4o-image', 'dall-e-3'],
-	},
-	// resource Image; the chat action's label from the panel change
+	// resource Image first (its Generate Image is the highlighted first action), then the families
+	// alphabetically, each with its main action first; the chat action's label from the panel change
 	{
 		group: 'Image Actions',
 		label: 'Generate an image',
@@ -104,26 +84,47 @@ const ACTIONS: Action[] = [
 		unlisted: NOT_IMAGE_MODELS,
 		search: { term: 'gemini', found: 'gemini-2.5-flash-image' },
 	},
+	// resource Bria
+	...taskFamilyActions([
+		['Bria', 'Edit an image', 'Edit Image'],
+		['Bria', 'Get a task', 'Get Task'],
+	]),
+	// resource Flux
+	...taskFamilyActions([
+		['Flux', 'Generate or edit an image', 'Generate or Edit Image'],
+		['Flux', 'Get a task', 'Get Task'],
+	]),
+	// resource Gemini
+	{
+		group: 'Gemini Actions',
+		label: 'Generate or edit an image',
+		resource: 'Gemini',
+		operation: 'Generate or Edit Image',
+		subtitle: 'Gemini: Generate or Edit Image',
+		model: 'gemini-3.1-flash-image',
+		listed: ['gemini-2.5-flash-image', 'gemini-3.1-flash-image'],
+		unlisted: [...NOT_IMAGE_MODELS, 'gpt-image-1', 'gpt-4o-image', 'dall-e-3'],
+	},
 	// resource Kling
 	...taskFamilyActions([
 		['Kling', 'Generate images', 'Generate Image'],
 		['Kling', 'Get a task', 'Get Task'],
 	]),
-	// resource Midjourney: its operations in the order of their names (no model picker)
+	// resource Midjourney: Imagine first, then the others in the order of their names (no model picker)
 	...(
 		[
+			['Imagine an image from a prompt', 'Imagine', 'Imagine'],
 			['Press a button to upscale or vary an image', 'Action (Upscale, Vary, Reroll…)', 'Action'],
 			['Blend images', 'Blend', 'Blend'],
 			['Describe an image as prompts', 'Describe', 'Describe'],
 			['Get a task and its images', 'Get Task', 'Get Task'],
-			['Imagine an image from a prompt', 'Imagine', 'Imagine'],
 			['Vary a region of an image', 'Vary Region / Modal', 'Vary Region'],
 		] as const
 	).map(([label, operation, subtitle]) => ({ group: 'Midjourney Actions', label, resource: 'Midjourney', operation, subtitle: `Midjourney: ${subtitle}` })),
 	// resource Replicate
 	...taskFamilyActions([
-		['Replicate', 'Get a task', 'Get Task'],
 		['Replicate', 'Run a model', 'Run Model'],
+		['Replicate', 'Get a task', 'Get Task'],
 	]),
 ];
 

@@ -371,7 +371,7 @@ describe('Every option of every operation, set through the node, arrives in the 
 			parameters: {
 				resource: 'gemini',
 				operation: 'generateImage',
-				modelId: model('gemini-3-pro-image-preview', 'id'),
+				modelId: model('gemini-3-pro-image', 'id'),
 				prompt: 'a banner for the lamp',
 				referenceImages: 'product, style',
 				aspectRatio: '21:9',
@@ -383,7 +383,7 @@ describe('Every option of every operation, set through the node, arrives in the 
 			input: [{ binary: { product: { data: product, mimeType: 'image/png' }, style: { data: style, mimeType: 'image/webp' } } }],
 		});
 		expect(error).toBeUndefined();
-		expect(api.requests.map((r) => r.path)).toEqual(['/v1beta/models/gemini-3-pro-image-preview:generateContent']);
+		expect(api.requests.map((r) => r.path)).toEqual(['/v1beta/models/gemini-3-pro-image:generateContent']);
 		expect(api.requests[0].path).toMatch(GEMINI_PATH);
 		const body = api.requests[0].json!;
 		expect(body).toEqual({
@@ -506,7 +506,39 @@ describe('What workflows saved keeps working', () => {
 			credentials: { apiKey: API_KEY, baseUrl: api.baseUrl },
 		});
 		expect(error).toBeUndefined();
-		expect(api.requests.map((r) => r.path)).toEqual(['/v1beta/models/gemini-3.1-flash-image-preview:generateContent']);
+		expect(api.requests.map((r) => r.path)).toEqual(['/v1beta/models/gemini-3.1-flash-image:generateContent']);
 		expect(output).toHaveLength(1);
+	});
+});
+
+describe('The node panel lists the main action first', () => {
+	type Option = { name: string; value: string; action?: string };
+	const byName = (options: Option[]) => [...options].sort((a, b) => a.name.localeCompare(b.name));
+	const resourceParam = node.description.properties.find((p) => p.name === 'resource')!;
+	const resources = resourceParam.options as Option[];
+	const operationsOf = (resource: string) =>
+		node.description.properties.find((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource))!;
+
+	it('Image first (its Generate Image is the first action n8n highlights), then the families alphabetically', () => {
+		expect(resources[0].value).toBe('image');
+		expect(resources.slice(1)).toEqual(byName(resources.slice(1)));
+		const first = operationsOf('image');
+		expect((first.options as Option[])[0]).toMatchObject({ value: 'generate', action: 'Generate an image' });
+	});
+
+	it.each(['image', 'bria', 'flux', 'gemini', 'kling', 'midjourney', 'replicate'])(
+		'%s: its default (main) operation first, the others after it alphabetically when there are more than two',
+		(resource) => {
+			const operation = operationsOf(resource);
+			const options = operation.options as Option[];
+			expect(options[0].value).toBe(operation.default);
+			if (options.length > 3) expect(options.slice(1)).toEqual(byName(options.slice(1)));
+		},
+	);
+
+	it('Midjourney: Imagine first, before the operations that continue its tasks', () => {
+		expect((operationsOf('midjourney').options as Option[]).map((o) => o.value)).toEqual([
+			'imagine', 'action', 'blend', 'describe', 'getTask', 'modal',
+		]);
 	});
 });

@@ -13,18 +13,19 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['replicate'] } },
+		// the main action first: n8n lists actions in this order
 		options: [
-			{
-				name: 'Get Task',
-				value: 'getTask',
-				action: 'Get a task',
-				description: 'Fetch a task by its ID (one past Max Wait, or submitted elsewhere), wait for it to end and output its images',
-			},
 			{
 				name: 'Run Model',
 				value: 'createPrediction',
 				action: 'Run a model',
 				description: 'Create a prediction of a model (owner/name) from its input JSON and images, wait for it and output its images',
+			},
+			{
+				name: 'Get Task',
+				value: 'getTask',
+				action: 'Get a task',
+				description: 'Fetch a task by its ID (one past Max Wait, or submitted elsewhere), wait for it to end and output its images',
 			},
 		],
 		default: 'createPrediction',
