@@ -1,6 +1,8 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { reasonOf } from './billing';
+
 /** What CometAPI (an OpenAI-style gateway) puts in an error reply, reduced to what users need. */
 export interface ApiErrorDetails {
 	status?: number;
@@ -85,38 +87,33 @@ export function hintFor(details: ApiErrorDetails): string {
 	if (code === 'html_response') {
 		return 'Check the Base URL in the CometAPI credential: it should be the API root, e.g. https://api.cometapi.com/v1.';
 	}
-	if (code === 'insufficient_user_quota' || message.includes('quota')) {
-		return 'Your CometAPI balance or this key’s quota is used up: top up, or set the key to unlimited quota in the CometAPI console.';
-	}
-	if (code === 'moderation_blocked' || code === 'content_policy_violation' || message.includes('safety system')) {
-		return 'The request was refused by the safety system: change the prompt or the input images. Sending it again as it is will be refused again.';
-	}
-	if (code === 'model_not_found' || (details.status === 404 && message.includes('model'))) {
-		return 'Check the model ID: pick one from the list, or check that your key may use it.';
-	}
-	switch (details.status) {
-		case 400:
-			return details.param
-				? `CometAPI rejected the parameter "${details.param}": remove it or change its value for this model.`
-				: 'CometAPI rejected the request: check the options this model supports.';
-		case 401:
-			return 'Check the API key in the CometAPI credential, and that its Base URL is CometAPI’s (not OpenAI’s).';
-		case 403:
-			return 'This key may not use this model or endpoint (or its quota is used up): check the key in the CometAPI console.';
-		case 404:
-			return 'The endpoint or model was not found: check the Base URL in the credential and the model ID.';
-		case 413:
-			return 'The request is too large: send smaller or fewer input images.';
-		case 429:
+	// one hint per class of cause, the class the error item's `reason` names (billing.ts)
+	switch (reasonOf(details)) {
+		case 'moderation':
+			return 'The prompt or an input image was refused by the safety system (moderation, content policy): rephrase the prompt or change the image. Sending it again as it is will be refused again.';
+		case 'balance':
+			return 'Your CometAPI balance or this key’s quota is used up: top up, or set the key to unlimited quota in the CometAPI console.';
+		case 'auth':
+			return details.status === 403
+				? 'This key may not use this model or endpoint: check the key’s permissions in the CometAPI console.'
+				: 'Check the API key in the CometAPI credential, and that its Base URL is CometAPI’s (not OpenAI’s).';
+		case 'rate_limit':
 			return 'CometAPI is rate limiting this key: lower Max Concurrent Requests, or try again later.';
-		case 500:
-		case 502:
-		case 503:
-		case 504:
-		case 524:
+		case 'not_found':
+			if (code === 'model_not_found' || message.includes('model')) {
+				return 'Check the model ID: pick one from the list, or check that your key may use it.';
+			}
+			return details.status === 404
+				? 'The endpoint or model was not found: check the Base URL in the credential and the model ID.'
+				: 'CometAPI did not find what the request names: check the model ID and any task ID.';
+		case 'server':
 			return 'CometAPI or the upstream model provider failed or timed out: try again later.';
 		default:
-			return '';
+			if (details.status === 413) return 'The request is too large: send smaller or fewer input images.';
+			if (details.param) {
+				return `CometAPI rejected the parameter "${details.param}": remove it or change its value for this model.`;
+			}
+			return details.status === undefined ? '' : 'CometAPI rejected the request: check the options this model supports.';
 	}
 }
 

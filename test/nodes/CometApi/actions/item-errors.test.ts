@@ -54,7 +54,7 @@ describe('every error says whether it was billed', () => {
 	it('a safety refusal says so, not "check the options this model supports"', async () => {
 		api.override(() => errorReply(400, 'Your request was rejected by the safety system', 'moderation_blocked'));
 		const item = await errorItemOf(generate());
-		expect(item.description).toMatch(/^The request was refused by the safety system/);
+		expect(item.description).toMatch(/^The prompt or an input image was refused by the safety system .*rephrase the prompt/);
 	});
 
 	it('a generation that outruns Timeout: billed unknown, not safe to run again, named a timeout', async () => {

@@ -1,4 +1,5 @@
-import { readApiError } from '../../../../nodes/CometApi/transport/errors';
+import { reasonOf } from '../../../../nodes/CometApi/transport/billing';
+import { hintFor, readApiError, type ApiErrorDetails } from '../../../../nodes/CometApi/transport/errors';
 import { runCometApi } from '../../../helpers/harness';
 import { runGenerate, useFakeCometApi } from '../../../helpers/setup';
 
@@ -44,5 +45,39 @@ describe('API errors as users see them', () => {
 		expect(error!.httpCode).toBe('401');
 		expect(error!.description).toContain('API key');
 		expect(JSON.stringify(error)).not.toContain('sk-wrong');
+	});
+});
+
+describe('the hint of each class of error agrees with its reason', () => {
+	const HINTS: Record<string, RegExp> = {
+		moderation: /^The prompt or an input image was refused by the safety system.*rephrase the prompt/,
+		balance: /balance or this key’s quota is used up/,
+		auth: /API key in the CometAPI credential|may not use this model/,
+		rate_limit: /rate limiting this key/,
+		not_found: /model ID|not found/,
+		server: /provider failed or timed out/,
+		invalid_request: /rejected the (request|parameter)|too large/,
+	};
+	it.each<[ApiErrorDetails, string]>([
+		[{ status: 400, message: 'Your request was rejected by the safety system', code: 'moderation_blocked' }, 'moderation'],
+		[{ status: 400, message: 'content_policy_violation: the prompt is not allowed', code: 'content_policy_violation' }, 'moderation'],
+		[{ status: 400, message: 'The prompt contains prohibited content' }, 'moderation'],
+		[{ status: 403, message: 'Sensitive words detected' }, 'moderation'],
+		[{ status: undefined, message: 'Flux task failed: Banned prompt' }, 'moderation'],
+		[{ status: 402, message: 'Payment required' }, 'balance'],
+		[{ status: 403, message: 'insufficient user quota', code: 'insufficient_user_quota' }, 'balance'],
+		[{ status: 401, message: 'Invalid token' }, 'auth'],
+		[{ status: 403, message: 'forbidden' }, 'auth'],
+		[{ status: 429, message: 'Rate limit reached', code: 'rate_limit_exceeded' }, 'rate_limit'],
+		[{ status: 404, message: 'model gpt-image-9 not found', code: 'model_not_found' }, 'not_found'],
+		[{ status: 400, message: 'task does not exist' }, 'not_found'],
+		[{ status: 502, message: 'Bad Gateway' }, 'server'],
+		[{ status: 400, message: 'Invalid size', code: 'invalid_value', param: 'size' }, 'invalid_request'],
+		[{ status: 400, message: 'Invalid request' }, 'invalid_request'],
+		[{ status: 413, message: 'Payload too large' }, 'invalid_request'],
+	])('%j: reason %s, and the hint of that class', (details, reason) => {
+		expect(reasonOf(details)).toBe(reason);
+		expect(hintFor(details)).toMatch(HINTS[reason]);
+		for (const [other, hint] of Object.entries(HINTS)) if (other !== reason) expect(hintFor(details)).not.toMatch(hint);
 	});
 });
