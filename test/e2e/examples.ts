@@ -156,7 +156,7 @@ const SPECS: Record<string, ExampleSpec> = {
 		},
 		check(run, { api, folder, workflow }) {
 			const { prompt } = settingsOf(workflow);
-			expect(api.requests.map((r) => r.path)).toEqual(['/v1beta/models/gemini-3.1-flash-image-preview:generateContent']);
+			expect(api.requests.map((r) => r.path)).toEqual(['/v1beta/models/gemini-3.1-flash-image:generateContent']);
 			expect(api.requests[0].json).toEqual({
 				contents: [
 					{
@@ -173,7 +173,7 @@ const SPECS: Record<string, ExampleSpec> = {
 			const [item] = outputOf(run, 'Generate Banner');
 			expect(outputOf(run, 'Generate Banner')).toHaveLength(1);
 			expect(item.binary?.data).toMatchObject({ mimeType: 'image/png', fileName: 'image_1.png' });
-			expect(item.json).toMatchObject({ model: 'gemini-3.1-flash-image-preview', aspectRatio: '16:9', imageSize: '2K', text: 'Here is your image.' });
+			expect(item.json).toMatchObject({ model: 'gemini-3.1-flash-image', aspectRatio: '16:9', imageSize: '2K', text: 'Here is your image.' });
 			const written = readdirSync(folder);
 			expect(written).toEqual([expect.stringMatching(/^banner-\d+-1\.png$/)]);
 			// the fake draws the aspect ratio's numbers as pixels: a 16x9 PNG

@@ -192,7 +192,7 @@ export function e2eSuite(version: string) {
 			expectSuccess(run);
 			expect(api.requests.map((r) => `${r.method} ${r.path} ${r.headers.authorization}`)).toEqual([
 				`POST /v1/images/generations Bearer ${API_KEY}`,
-				`POST /v1beta/models/gemini-3.1-flash-image-preview:generateContent Bearer ${API_KEY}`,
+				`POST /v1beta/models/gemini-3.1-flash-image:generateContent Bearer ${API_KEY}`,
 			]);
 			expect(api.requests[1].json).toEqual({
 				contents: [
@@ -209,7 +209,7 @@ export function e2eSuite(version: string) {
 				['image_1.png', 'image/png', true, { item: 0 }],
 				['image_2.png', 'image/png', undefined, { item: 0 }],
 			]);
-			expect(items[1].json).toMatchObject({ model: 'gemini-3.1-flash-image-preview', text: 'Here is your image.', finishReason: 'STOP', imageCount: 2 });
+			expect(items[1].json).toMatchObject({ model: 'gemini-3.1-flash-image', text: 'Here is your image.', finishReason: 'STOP', imageCount: 2 });
 			expect(JSON.stringify(items.map((item) => item.json))).not.toMatch(/iVBOR/);
 			if (mode === 'default') expect(items[1].binary?.data.id).toBeUndefined();
 			else expect(items[1].binary?.data.id).toMatch(/^filesystem/);

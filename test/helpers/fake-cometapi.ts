@@ -78,7 +78,7 @@ const ENUMS: Record<string, string[]> = {
 
 export const MODELS = [
 	'gpt-4o-mini', 'gpt-image-1', 'dall-e-3', 'gpt-4o-image', 'doubao-seedream-4-0-250828',
-	'claude-sonnet-4', 'gemini-2.5-flash-image', 'text-embedding-3-small',
+	'claude-sonnet-4', 'gemini-2.5-flash-image', 'gemini-3.1-flash-image', 'text-embedding-3-small',
 ];
 
 export function errorReply(status: number, message: string, code = '', param = ''): FakeReply {

@@ -14,6 +14,14 @@ import { useFakeCometApi } from './setup';
  * a thought image, the model's text and the final image, whose pixel size follows the aspect ratio.
  */
 
+/**
+ * Image models Google shut down (ai.google.dev/gemini-api/docs/deprecations): the -preview IDs on
+ * 2026-06-25 (replaced by gemini-3.1-flash-image and gemini-3-pro-image), 2.5's preview on
+ * 2026-01-15. Whether CometAPI aliases them is unknown; the fake answers them as Google does now:
+ * 404 NOT_FOUND.
+ */
+export const RETIRED_MODELS = ['gemini-3.1-flash-image-preview', 'gemini-3-pro-image-preview', 'gemini-2.5-flash-image-preview'];
+
 export const GEMINI_PATH = /^\/v1beta\/models\/[^/]+:generateContent$/;
 export const ASPECT_RATIOS = ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9'];
 export const IMAGE_SIZES = ['1K', '2K', '4K'];
@@ -221,7 +229,7 @@ export function resetGemini(): void {
 // CometAPI's nano-banana pages; an answer may be googleErrorIn200 (new-api's relay keeps a 200's status).
 registerRoutePattern('POST', GEMINI_PATH, (request, context) => {
 	const gemini = readGeminiRequest(request);
-	if (!/^gemini-[a-z0-9.-]+$/.test(gemini.model)) {
+	if (!/^gemini-[a-z0-9.-]+$/.test(gemini.model) || RETIRED_MODELS.includes(gemini.model)) {
 		return googleError(404, `models/${gemini.model} is not found for API version v1beta, or is not supported for generateContent.`, 'NOT_FOUND');
 	}
 	const answer = responder(gemini, context);

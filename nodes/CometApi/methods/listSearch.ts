@@ -1,22 +1,18 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
+import {
+	isChatImageModel,
+	isEditModel,
+	isGeminiImageModel,
+	isGeminiModel,
+	isGenerationModel,
+} from '../helpers/model-families';
 import { apiRequest } from '../transport';
 
 /*
  * "From list" of each operation's model picker: the account's models from GET /models that suit
  * the operation, by family name. Any other ID can still be entered in By ID mode.
  */
-
-/** Models of the Images API's generations endpoint (chat-only image models excluded). */
-const GENERATION_MODELS = /(gpt-image|dall-e|seedream|flux|qwen-image|imagen|recraft|ideogram|stable-diffusion|sdxl|kolors|hidream|hunyuan-image)/i;
-const NOT_GENERATION = /(edit|i2i|kontext)/i;
-/** Models the edits endpoint takes: GPT image models, dall-e-2 and the providers' edit models. */
-const EDIT_MODELS = /(gpt-image|dall-e-2|seededit|seedream|qwen-image-edit|kontext|i2i)/i;
-/** Chat models that answer with images. */
-const CHAT_IMAGE_MODELS = /(4o-image|gemini[\w.-]*image|banana|gpt-image|image-preview)/i;
-/** Gemini's native API: its image models first, then the other Gemini models it serves (no embedding, speech or live models). */
-const GEMINI_IMAGE_MODELS = /^(models\/)?(gemini[\w.-]*image|[\w.-]*banana)/i;
-const GEMINI_MODELS = /^(models\/)?gemini-(?![\w.-]*(embedding|tts|live|audio))/i;
 
 async function listModels(
 	context: ILoadOptionsFunctions,
@@ -37,19 +33,19 @@ async function listModels(
 }
 
 export async function searchImageModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	return await listModels(this, filter, (id) => GENERATION_MODELS.test(id) && !NOT_GENERATION.test(id));
+	return await listModels(this, filter, isGenerationModel);
 }
 
 export async function searchEditModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	return await listModels(this, filter, (id) => EDIT_MODELS.test(id));
+	return await listModels(this, filter, isEditModel);
 }
 
 export async function searchChatImageModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	return await listModels(this, filter, (id) => CHAT_IMAGE_MODELS.test(id));
+	return await listModels(this, filter, isChatImageModel);
 }
 
 export async function searchGeminiImageModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	return await listModels(this, filter, (id) => GEMINI_IMAGE_MODELS.test(id) || GEMINI_MODELS.test(id), (id) => (GEMINI_IMAGE_MODELS.test(id) ? 0 : 1));
+	return await listModels(this, filter, isGeminiModel, (id) => (isGeminiImageModel(id) ? 0 : 1));
 }
 
 /** Flux models CometAPI's pages name (POST /flux/v1/{model}); the API has no list of them. */

@@ -15,7 +15,7 @@ import {
  * Google's SDK (types.ImageConfig).
  */
 
-export const DEFAULT_GEMINI_IMAGE_MODEL = 'gemini-3.1-flash-image-preview';
+export const DEFAULT_GEMINI_IMAGE_MODEL = 'gemini-3.1-flash-image';
 export const MAX_REFERENCE_IMAGES = 14;
 export const REFERENCE_IMAGES_LABEL = 'Reference Image Fields';
 

@@ -7,6 +7,7 @@ import { GEMINI_REPLY_DIVERSION, parseGeminiReply, SAFETY_STOPS, type GeminiRepl
 import { decodeResultImage } from '../../helpers/images-response';
 import { itemError, quoteText } from '../../helpers/item-error';
 import { hasApiError, replyError } from '../../helpers/reply-error';
+import { isGeminiImageModel } from '../../helpers/model-families';
 import { reportTokenUsage } from '../../helpers/token-usage';
 import { apiDivertingRequest } from '../../transport';
 import {
@@ -18,6 +19,7 @@ import {
 	readPrompt,
 	readRequestSettings,
 } from '../parameters';
+import { withModelSuggestions } from '../model-suggestions';
 import type { RunContext } from '../run-context';
 import {
 	ASPECT_RATIOS,
@@ -112,7 +114,7 @@ function noImageError(context: IExecuteFunctions, itemIndex: number, reply: Gemi
 			: 'Ask for an image more plainly, or try again.';
 	} else {
 		message = 'Gemini’s reply holds no image';
-		hint = 'Check that the model makes images (e.g. gemini-3.1-flash-image-preview), or ask for an image more plainly.';
+		hint = 'Check that the model makes images (e.g. gemini-3.1-flash-image), or ask for an image more plainly.';
 	}
 	const error = new NodeOperationError(context.getNode(), message, {
 		itemIndex,
@@ -132,18 +134,20 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: R
 	const requestSettings = readRequestSettings(options);
 	const output = readOutputSettings.call(this, options, itemIndex);
 	const contents = [{ role: 'user', parts: await userParts.call(this, itemIndex, prompt, fields) }];
-	const response = await apiDivertingRequest.call(
-		this,
-		{
-			method: 'POST',
-			root: 'host',
-			endpoint: `/v1beta/models/${encodeURIComponent(model)}:generateContent`,
-			body: mergeFields({ contents, ...body }, additional),
-			...requestSettings,
-			itemIndex,
-		},
-		GEMINI_REPLY_DIVERSION,
-		run,
+	const response = await withModelSuggestions.call(this, model, isGeminiImageModel, async () =>
+		await apiDivertingRequest.call(
+			this,
+			{
+				method: 'POST',
+				root: 'host',
+				endpoint: `/v1beta/models/${encodeURIComponent(model)}:generateContent`,
+				body: mergeFields({ contents, ...body }, additional),
+				...requestSettings,
+				itemIndex,
+			},
+			GEMINI_REPLY_DIVERSION,
+			run,
+		),
 	);
 
 	// CometAPI may answer an error inside an HTTP 200 ({"error": {code, message, status}}): its words, not "no image"

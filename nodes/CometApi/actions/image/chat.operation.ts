@@ -192,7 +192,7 @@ export async function execute(
 				{
 					itemIndex,
 					description:
-						'Check that the model makes images (e.g. gpt-4o-image, gemini-2.5-flash-image), or rephrase the prompt. Turn off Fail When No Image to output the text alone.',
+						'Check that the model makes images (e.g. gpt-4o-image, gemini-3.1-flash-image), or rephrase the prompt. Turn off Fail When No Image to output the text alone.',
 				},
 			);
 		}

@@ -5,8 +5,10 @@ import { readInputBlob, type AcceptedImages, type InputBlob } from '../../helper
 import { JPEG, PNG, pngHasAlpha, WEBP } from '../../helpers/image-type';
 import { itemError } from '../../helpers/item-error';
 import { IMAGES_REPLY_DIVERSION } from '../../helpers/images-response';
+import { isEditModel } from '../../helpers/model-families';
 import { apiDivertingRequest } from '../../transport';
 import { BINARY_FIELDS_HINT, modelProperty, promptProperty } from '../common.description';
+import { withModelSuggestions } from '../model-suggestions';
 import { parsePropertyNames } from '../parameters';
 import type { RunContext } from '../run-context';
 import {
@@ -238,11 +240,13 @@ export async function execute(
 	for (const image of images) form.append(imageField, image.blob);
 	if (mask) form.append('mask', mask.blob);
 
-	const response = await apiDivertingRequest.call(
-		this,
-		{ method: 'POST', endpoint: '/images/edits', body: form, ...request.settings, itemIndex },
-		IMAGES_REPLY_DIVERSION,
-		run,
+	const response = await withModelSuggestions.call(this, model, isEditModel, async () =>
+		await apiDivertingRequest.call(
+			this,
+			{ method: 'POST', endpoint: '/images/edits', body: form, ...request.settings, itemIndex },
+			IMAGES_REPLY_DIVERSION,
+			run,
+		),
 	);
 	return await imagesReplyToItems.call(this, itemIndex, run, request, response, {
 		imageFields: names.images,

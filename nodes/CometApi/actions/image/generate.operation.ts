@@ -2,8 +2,10 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { IMAGES_REPLY_DIVERSION } from '../../helpers/images-response';
+import { isGenerationModel } from '../../helpers/model-families';
 import { apiDivertingRequest } from '../../transport';
 import { modelProperty, promptProperty } from '../common.description';
+import { withModelSuggestions } from '../model-suggestions';
 import type { RunContext } from '../run-context';
 import {
 	backgroundOption,
@@ -82,11 +84,13 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const request = readImagesRequest.call(this, itemIndex, bodyOptions);
 	const { model, prompt, fields } = request;
-	const response = await apiDivertingRequest.call(
-		this,
-		{ method: 'POST', endpoint: '/images/generations', body: { model, prompt, ...fields }, ...request.settings, itemIndex },
-		IMAGES_REPLY_DIVERSION,
-		run,
+	const response = await withModelSuggestions.call(this, model, isGenerationModel, async () =>
+		await apiDivertingRequest.call(
+			this,
+			{ method: 'POST', endpoint: '/images/generations', body: { model, prompt, ...fields }, ...request.settings, itemIndex },
+			IMAGES_REPLY_DIVERSION,
+			run,
+		),
 	);
 	return await imagesReplyToItems.call(this, itemIndex, run, request, response);
 }

@@ -21,7 +21,7 @@ const ids = async (search: Search, filter?: string) => (await search.call(contex
 
 /*
  * The fake's GET /v1/models: gpt-4o-mini, gpt-image-1, dall-e-3, gpt-4o-image,
- * doubao-seedream-4-0-250828, claude-sonnet-4, gemini-2.5-flash-image, text-embedding-3-small.
+ * doubao-seedream-4-0-250828, claude-sonnet-4, gemini-2.5-flash-image, gemini-3.1-flash-image, text-embedding-3-small.
  */
 describe('Model picker: From list, per operation', () => {
 	it('Generate lists the Images API generation models, sorted, from GET /models with the key', async () => {
@@ -36,12 +36,12 @@ describe('Model picker: From list, per operation', () => {
 	});
 
 	it('Generate with Chat Model lists chat image models, no plain chat or embedding models', async () => {
-		expect(await ids(searchChatImageModels)).toEqual(['gemini-2.5-flash-image', 'gpt-4o-image', 'gpt-image-1']);
+		expect(await ids(searchChatImageModels)).toEqual(['gemini-2.5-flash-image', 'gemini-3.1-flash-image', 'gpt-4o-image', 'gpt-image-1']);
 	});
 
 	it('the search text narrows the list, case-insensitively', async () => {
 		expect(await ids(searchImageModels, 'SEED')).toEqual(['doubao-seedream-4-0-250828']);
-		expect(await ids(searchChatImageModels, 'gemini')).toEqual(['gemini-2.5-flash-image']);
+		expect(await ids(searchChatImageModels, 'gemini')).toEqual(['gemini-2.5-flash-image', 'gemini-3.1-flash-image']);
 		expect(await ids(searchEditModels, 'nothing-like-this')).toEqual([]);
 	});
 
@@ -67,10 +67,10 @@ describe('Model picker: From list, per operation', () => {
 	});
 
 	it.each([
-		['generateImage', ['gemini-2.5-flash-image']],
+		['generateImage', ['gemini-2.5-flash-image', 'gemini-3.1-flash-image']],
 		['generate', ['dall-e-3', 'doubao-seedream-4-0-250828', 'gpt-image-1']],
 		['edit', ['doubao-seedream-4-0-250828', 'gpt-image-1']],
-		['chat', ['gemini-2.5-flash-image', 'gpt-4o-image', 'gpt-image-1']],
+		['chat', ['gemini-2.5-flash-image', 'gemini-3.1-flash-image', 'gpt-4o-image', 'gpt-image-1']],
 	])('the node’s %s model picker lists the models that suit its operation', async (operation, expected) => {
 		const node = new CometApi();
 		const picker = node.description.properties.find(

@@ -16,7 +16,7 @@ import { failFirst } from '../../../../helpers/setup';
 const fake = useFakeGeminiApi();
 const { api } = fake;
 
-const PATH = '/v1beta/models/gemini-3.1-flash-image-preview:generateContent';
+const PATH = '/v1beta/models/gemini-3.1-flash-image:generateContent';
 const product: InputBinary = { data: makePng(12, 10, 3), fileName: 'product.png', mimeType: 'image/png' };
 const style: InputBinary = { data: makeJpeg(16, 16, 5), fileName: 'style.jpg', mimeType: 'image/jpeg' };
 const withImages = (binary: Record<string, InputBinary>): { input: InputItem[] } => ({ input: [{ binary }] });
@@ -44,7 +44,7 @@ describe('Gemini: Generate or Edit Image, the request', () => {
 		expect(item.binary!.data).toMatchObject({ fileName: 'image_1.png', mimeType: 'image/png', fileExtension: 'png' });
 		expect(await binaryBuffer(item.binary!.data)).toEqual(makePng(8, 8, 1));
 		expect(item.json).toEqual({
-			model: 'gemini-3.1-flash-image-preview',
+			model: 'gemini-3.1-flash-image',
 			prompt: 'a lighthouse',
 			text: 'Here is your image.',
 			finishReason: 'STOP',
@@ -143,11 +143,25 @@ describe('Gemini: Generate or Edit Image, the request', () => {
 		});
 	});
 
+	it('the default model is gemini-3.1-flash-image (the -preview IDs were shut down on 2026-06-25)', async () => {
+		await fake.run();
+		expect(fake.sent().map((r) => r.path)).toEqual([PATH]);
+	});
+
+	it('a retired model: the error names the account’s Gemini image models that fit (GET /models)', async () => {
+		const { error } = await fake.run({ modelId: model('gemini-3-pro-image-preview', 'id') });
+		expect(error?.message).toMatch(/models\/gemini-3-pro-image-preview is not found/);
+		expect(error?.description).toContain(
+			'The model "gemini-3-pro-image-preview" is not available. Models of your account that fit this operation: gemini-2.5-flash-image, gemini-3.1-flash-image.',
+		);
+		expect(error?.context).toMatchObject({ reason: 'not_found', billed: 'no' });
+	});
+
 	it('any model ID is accepted; a "models/" prefix is dropped', async () => {
-		await fake.run({ modelId: model('gemini-3-pro-image-preview', 'id') });
+		await fake.run({ modelId: model('gemini-3-pro-image', 'id') });
 		await fake.run({ modelId: model('models/gemini-2.5-flash-image', 'id') });
 		expect(fake.sent().map((r) => r.path)).toEqual([
-			'/v1beta/models/gemini-3-pro-image-preview:generateContent',
+			'/v1beta/models/gemini-3-pro-image:generateContent',
 			'/v1beta/models/gemini-2.5-flash-image:generateContent',
 		]);
 	});

@@ -149,3 +149,27 @@ describe('Generate Image', () => {
 		expect(output[0].pairedItem).toEqual({ item: 0 });
 	});
 });
+
+describe('Generate Image: a model that does not exist', () => {
+	it('the error names the account’s generation models (GET /models), not chat or edit models; not billed', async () => {
+		api.override((request) =>
+			request.path === '/v1/images/generations'
+				? errorReply(404, 'model gpt-image-0 not found', 'model_not_found')
+				: undefined,
+		);
+		const { error, output } = await generate({ modelId: model('gpt-image-0', 'id') }, { continueOnFail: true });
+		expect(error).toBeUndefined();
+		expect(output[0].json).toMatchObject({ httpCode: '404', code: 'model_not_found', reason: 'not_found', billed: 'no' });
+		expect(output[0].json.description).toContain(
+			'The model "gpt-image-0" is not available. Models of your account that fit this operation: dall-e-3, doubao-seedream-4-0-250828, gpt-image-1.',
+		);
+		expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v1/images/generations', 'GET /v1/models']);
+	});
+
+	it('other refusals do not read the model list', async () => {
+		api.override((request) => (request.path === '/v1/images/generations' ? errorReply(400, 'Invalid size', 'invalid_value', 'size') : undefined));
+		const { output } = await generate({}, { continueOnFail: true });
+		expect(String(output[0].json.description)).not.toContain('Models of your account');
+		expect(api.requests.map((r) => r.path)).toEqual(['/v1/images/generations']);
+	});
+});
