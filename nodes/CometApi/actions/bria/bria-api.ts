@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { asRecord } from '../../helpers/chat-reply';
+import { asRecord } from '../../helpers/record';
 import { submittedTaskId, type TaskFamily, type TaskState } from '../tasks';
 
 /*

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { asRecord } from '../../helpers/chat-reply';
+import { asRecord } from '../../helpers/record';
 import { refusedInReply } from '../../helpers/reply-error';
 import { apiError, type ErrorReason } from '../../transport';
 import { submittedTaskId, type TaskFamily, type TaskState } from '../tasks';

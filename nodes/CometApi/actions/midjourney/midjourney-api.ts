@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { asRecord } from '../../helpers/chat-reply';
+import { asRecord } from '../../helpers/record';
 import { itemError } from '../../helpers/item-error';
 import { hasApiError, refusedInReply, replyError } from '../../helpers/reply-error';
 import { apiError } from '../../transport';
