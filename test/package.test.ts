@@ -122,6 +122,20 @@ describe('found by search', () => {
 		for (const row of rows) expect(readdirSync(join(root, 'docs'))).toContain(row[2].slice('docs/'.length));
 	});
 
+	it('the README has one table of the mask rules per family, as the mask fields\' hints state them', () => {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const { MASK_RULES } = require(join(root, 'dist/nodes/CometApi/actions/binary-fields.description.js'));
+		const section = readme.split(/^## /m).filter((part) => part.startsWith('Masks\n'));
+		expect(section).toHaveLength(1);
+		const row = (family: string) => section[0].split('\n').find((line) => line.startsWith(`| ${family}`)) ?? '';
+		expect(MASK_RULES.transparent).toMatch(/^fully transparent pixels are edited, opaque pixels are kept$/);
+		expect(MASK_RULES.white).toMatch(/^white pixels are edited, black pixels are kept$/);
+		expect(row('Image → Edit Image')).toMatch(/\| fully transparent \| opaque \|/);
+		expect(row('Bria → Edit Image')).toMatch(/\| white \| black \|/);
+		expect(row('Midjourney → Vary Region')).toMatch(/\| white \| black \|/);
+		expect(readme).toContain('[Masks](#masks)');
+	});
+
 	it('every page in docs/ is linked from the README', () => {
 		const pages = readdirSync(join(root, 'docs')).filter((file) => file.endsWith('.md'));
 		expect(pages.length).toBeGreaterThan(0);

@@ -542,3 +542,93 @@ describe('The node panel lists the main action first', () => {
 		]);
 	});
 });
+
+describe('Fields that say what they take', () => {
+	/** Every field of the panel, with the resource and operations it shows for (nested ones too). */
+	function* fields(properties: INodeProperties[], show?: INodeProperties['displayOptions']): Generator<[INodeProperties, string]> {
+		for (const property of properties) {
+			const where = property.displayOptions ?? show;
+			yield [property, `${where?.show?.resource?.join('|')}:${where?.show?.operation?.join('|')}`];
+			for (const child of (property.options ?? []) as Array<INodeProperties & { values?: INodeProperties[] }>) {
+				if ('type' in child) yield* fields([child], where);
+				if (child.values) yield* fields(child.values, where);
+			}
+		}
+	}
+	const hints = new Map<string, string>();
+	for (const [property, where] of fields(node.description.properties)) {
+		if (typeof property.hint === 'string' && /binary field/i.test(property.hint)) hints.set(`${where} ${property.name}`, property.hint);
+	}
+
+	const ONE = [
+		'bria:editImage imageField', 'bria:editImage maskField', 'flux:generateImage referenceImage', 'kling:generateImage referenceImage',
+		'midjourney:describe imageField', 'midjourney:modal maskField', 'replicate:createPrediction binaryField', 'image:edit maskProperty',
+	];
+	const SEVERAL = [
+		'image:edit imageProperties', 'image:chat inputImages', 'gemini:generateImage referenceImages',
+		'midjourney:blend blendImages', 'midjourney:imagine referenceImages',
+	];
+	const MASKS: Record<string, RegExp> = {
+		'bria:editImage maskField': /^Mask rule: white pixels are edited, black pixels are kept\./,
+		'midjourney:modal maskField': /^Mask rule: white pixels are edited, black pixels are kept\./,
+		'image:edit maskProperty': /^Mask rule: fully transparent pixels are edited, opaque pixels are kept\./,
+	};
+
+	it('every binary field of every family has a hint of its own, and no other field speaks of binary fields', () => {
+		expect([...hints.keys()].sort()).toEqual([...ONE, ...SEVERAL].sort());
+	});
+
+	it.each(ONE)('%s: "One binary field", with its formats and size limit', (key) => {
+		expect(hints.get(key)).toMatch(MASKS[key] ? /Mask rule: .*One binary field: / : /^One binary field: /);
+		expect(hints.get(key)).toMatch(/(PNG|JPEG).*\d+ MB/);
+		expect(hints.get(key)).not.toMatch(/comma|several/i);
+	});
+
+	it.each(SEVERAL)('%s: comma-separated binary fields, with their formats and size limit', (key) => {
+		expect(hints.get(key)).toMatch(/^Binary fields, comma-separated: .*(PNG|JPEG).*\d+ MB/);
+	});
+
+	it.each(Object.keys(MASKS))('%s states its mask rule first, in its hint', (key) => {
+		expect(hints.get(key)).toMatch(MASKS[key]);
+	});
+
+});
+
+describe('Choices, not guesses', () => {
+	const property = (resource: string, operation: string, name: string) =>
+		node.description.properties.find((p) => p.name === name && p.displayOptions?.show?.resource?.includes(resource) && p.displayOptions.show.operation?.includes(operation))!;
+
+	it('Midjourney Button: the common buttons, a custom value, and a visible hint to $json.buttons', () => {
+		const button = property('midjourney', 'action', 'button');
+		expect(button).toMatchObject({ type: 'options', default: 'U1', allowArbitraryValues: true });
+		const names = (button.options as Array<{ name: string }>).map((o) => o.name);
+		for (const name of ['U1', 'U2', 'U3', 'U4', 'V1', 'V2', 'V3', 'V4', 'Reroll', 'Upscale (Subtle)', 'Upscale (Creative)', 'Vary (Subtle)', 'Vary (Strong)', 'Vary (Region)', 'Zoom Out 2x', 'Pan Left', 'Custom (Label or customId)']) {
+			expect(names).toContain(name);
+		}
+		expect(button.hint).toContain('{{ $json.buttons }}');
+		expect(property('midjourney', 'action', 'customButton').displayOptions?.show?.button).toEqual(['__custom']);
+	});
+
+	it('Midjourney Button: a listed button, a custom label, and a value saved when Button was free text all press the task’s button', async () => {
+		const run = async (parameters: Record<string, unknown>) => {
+			const result = await runCometApi({
+				parameters: { resource: 'midjourney', operation: 'action', ...parameters },
+				credentials: { apiKey: API_KEY, baseUrl: api.baseUrl },
+			});
+			expect(result.error).toBeUndefined();
+			return result.output[0];
+		};
+		const submitted = () => String(api.requests.filter((r) => r.path === '/mj/submit/action').at(-1)!.json?.customId);
+		const imagine = await runCometApi({
+			parameters: { resource: 'midjourney', operation: 'imagine', prompt: 'a fox' },
+			credentials: { apiKey: API_KEY, baseUrl: api.baseUrl },
+		});
+		const taskId = imagine.output[0].json.taskId;
+		await run({ taskId, button: 'V2' });
+		expect(submitted()).toContain('::variation::2::');
+		await run({ taskId, button: '__custom', customButton: 'u3' });
+		expect(submitted()).toContain('::upsample::3::');
+		await run({ taskId, button: '🔄' });
+		expect(submitted()).toContain('::reroll::0::');
+	});
+});

@@ -5,10 +5,10 @@ import { readInputBase64 } from '../../helpers/binary-input';
 import { itemError } from '../../helpers/item-error';
 import {
 	additionalBodyFieldsOption,
-	BINARY_FIELDS_HINT,
 	optionsCollection,
 	promptProperty,
 } from '../common.description';
+import { maskFieldHint, oneBinaryFieldHint } from '../binary-fields.description';
 import { parseAdditionalFields, readOptions, readPrompt } from '../parameters';
 import type { RunContext } from '../run-context';
 import { runTask, taskOptions } from '../tasks';
@@ -51,7 +51,7 @@ const properties: INodeProperties[] = [
 		default: 'data',
 		required: true,
 		description: 'Binary field of the input item with the image to edit (JPEG, PNG or WEBP, up to 12 MB)',
-		hint: BINARY_FIELDS_HINT,
+		hint: oneBinaryFieldHint('the image to edit, JPEG, PNG or WEBP, up to 12 MB'),
 	},
 	{
 		displayName: MASK_LABEL,
@@ -61,7 +61,7 @@ const properties: INodeProperties[] = [
 		required: true,
 		displayOptions: { show: { editAction: MASKED_ACTIONS } },
 		description: 'Binary field with the mask: white where Bria edits, black where it keeps the image (up to 12 MB)',
-		hint: BINARY_FIELDS_HINT,
+		hint: maskFieldHint('white', 'a black-and-white PNG or JPEG the size of the input image, up to 12 MB'),
 	},
 	{
 		...promptProperty(

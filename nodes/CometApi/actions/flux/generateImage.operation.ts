@@ -5,11 +5,11 @@ import { readInputBase64 } from '../../helpers/binary-input';
 import { itemError } from '../../helpers/item-error';
 import {
 	additionalBodyFieldsOption,
-	BINARY_FIELDS_HINT,
 	modelProperty,
 	optionsCollection,
 	promptProperty,
 } from '../common.description';
+import { oneBinaryFieldHint } from '../binary-fields.description';
 import { parseAdditionalFields, readModel, readOptions, readPrompt } from '../parameters';
 import type { RunContext } from '../run-context';
 import { runTask, taskOptions } from '../tasks';
@@ -34,7 +34,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. data',
 		description:
 			'Binary field of the input item with an image for the model: the image to edit (Kontext, FLUX.2) or an image prompt (pro, ultra). Sent as base64 under the body key of the Send As option. Leave empty to draw from the prompt alone.',
-		hint: BINARY_FIELDS_HINT,
+		hint: oneBinaryFieldHint('the image to edit (Kontext, FLUX.2) or an image prompt, PNG, JPEG, WEBP or GIF, up to 50 MB; empty: the prompt alone'),
 	},
 	{
 		displayName: 'Size',

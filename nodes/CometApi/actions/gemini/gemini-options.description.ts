@@ -1,8 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { binaryFieldsHint } from '../binary-fields.description';
 import {
 	additionalBodyFieldsOption,
-	BINARY_FIELDS_HINT,
 	commonOptions,
 	modelProperty,
 	optionsCollection,
@@ -58,7 +58,7 @@ export const geminiImageProperties: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. product, style',
 		description: `Binary fields of the input item with images to edit, combine or take the style from, comma-separated, up to ${MAX_REFERENCE_IMAGES} (PNG, JPEG, WEBP; each up to 50 MB). They are sent in this order after the prompt. Leave empty to draw from the prompt alone.`,
-		hint: BINARY_FIELDS_HINT,
+		hint: binaryFieldsHint(`up to ${MAX_REFERENCE_IMAGES} images, PNG, JPEG or WEBP, each up to 50 MB, sent in this order; empty: the prompt alone`),
 	},
 	{
 		displayName: 'Aspect Ratio',

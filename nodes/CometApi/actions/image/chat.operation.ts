@@ -10,9 +10,9 @@ import { quoteText } from '../../helpers/item-error';
 import { hasApiError, replyError } from '../../helpers/reply-error';
 import { reportTokenUsage } from '../../helpers/token-usage';
 import { apiStreamRequest, type DownloadOptions } from '../../transport';
+import { binaryFieldsHint } from '../binary-fields.description';
 import {
 	additionalBodyFieldsOption,
-	BINARY_FIELDS_HINT,
 	commonOptions,
 	maxDownloadSizeOption,
 	modelProperty,
@@ -63,7 +63,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. data, photo',
 		description:
 			'Binary fields of the input item with images to send along with the prompt, comma-separated. Leave empty to make an image from the prompt alone.',
-		hint: BINARY_FIELDS_HINT,
+		hint: binaryFieldsHint('images sent with the prompt, PNG, JPEG, WEBP or GIF, each up to 50 MB; empty: the prompt alone'),
 	},
 	optionsCollection([
 		...commonOptions,

@@ -7,7 +7,8 @@ import { itemError } from '../../helpers/item-error';
 import { IMAGES_REPLY_DIVERSION } from '../../helpers/images-response';
 import { isEditModel } from '../../helpers/model-families';
 import { apiDivertingRequest } from '../../transport';
-import { BINARY_FIELDS_HINT, modelProperty, promptProperty } from '../common.description';
+import { binaryFieldsHint, maskFieldHint } from '../binary-fields.description';
+import { modelProperty, promptProperty } from '../common.description';
 import { withModelSuggestions } from '../model-suggestions';
 import { parsePropertyNames } from '../parameters';
 import type { RunContext } from '../run-context';
@@ -106,7 +107,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. data, data_1',
 		description:
 			'Names of the input binary fields holding the images to edit, comma-separated, up to 16 (PNG, JPEG or WEBP, each up to 50 MB). A mask applies to the first one.',
-		hint: BINARY_FIELDS_HINT,
+		hint: binaryFieldsHint('up to 16 images, PNG, JPEG or WEBP, each up to 50 MB; a mask applies to the first'),
 	},
 	imagesOptionsCollection(bodyOptions, [
 		{
@@ -125,6 +126,7 @@ const properties: INodeProperties[] = [
 			placeholder: 'e.g. mask',
 			description:
 				'Name of the input binary field holding a PNG mask with an alpha channel, under 4 MB: its fully transparent areas are where the first image is edited. It must have the same width and height as the first image. Empty: no mask.',
+			hint: maskFieldHint('transparent', 'a PNG with an alpha channel, the size of the first image, under 4 MB; empty: no mask'),
 		},
 	]),
 ];

@@ -2,23 +2,30 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { readInputBase64 } from '../../helpers/binary-input';
+import { JPEG, PNG } from '../../helpers/image-type';
 import { itemError } from '../../helpers/item-error';
 import {
 	additionalBodyFieldsOption,
-	BINARY_FIELDS_HINT,
+	modelProperty,
 	optionsCollection,
 	promptProperty,
 } from '../common.description';
-import { parseAdditionalFields, readOptions, readPrompt } from '../parameters';
+import { oneBinaryFieldHint } from '../binary-fields.description';
+import { parseAdditionalFields, readModel, readOptions, readPrompt } from '../parameters';
 import type { RunContext } from '../run-context';
 import { runTask, taskOptions } from '../tasks';
 import { klingApi } from './kling-api';
 
 const REFERENCE_LABEL = 'Reference Image Field';
-const MAX_PROMPT = 500;
-const MAX_NEGATIVE_PROMPT = 200;
+const MAX_PROMPT = 2500;
+const MAX_NEGATIVE_PROMPT = 2500;
 const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
-const ASPECT_RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4', '3:2', '2:3'];
+const ASPECT_RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4', '3:2', '2:3', '21:9'];
+/** Kling's model names (CometAPI's kling/image-generation page); without one Kling picks a legacy model. */
+export const DEFAULT_KLING_MODEL = 'kling-v3';
+const RESOLUTIONS = ['1k', '2k'];
+/** The reference image's shape Kling takes: from 1:2.5 to 2.5:1. */
+const MAX_REFERENCE_RATIO = 2.5;
 
 const properties: INodeProperties[] = [
 	promptProperty(
@@ -26,13 +33,16 @@ const properties: INodeProperties[] = [
 		'e.g. A paper lantern festival over a river at dusk',
 		'With a reference image, describe what to make of it',
 	),
+	modelProperty(DEFAULT_KLING_MODEL, 'searchKlingModels'),
 	{
-		displayName: 'Model Name',
+		// The free-text model name of workflows saved before the Model list: shown (and used) only while it holds a name.
+		displayName: 'Model Name (Old Field)',
 		name: 'modelName',
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. kling-v2',
-		description: 'Kling’s model_name (kling-v1, kling-v1-5, kling-v2…). Empty: not sent, Kling’s default.',
+		description: 'The model name this workflow was saved with; it wins over Model while it is set. Clear it to use Model.',
+		displayOptions: { hide: { modelName: [''] } },
 	},
 	{
 		displayName: REFERENCE_LABEL,
@@ -41,7 +51,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. data',
 		description: 'Binary field of the input item with a reference image (JPEG or PNG, up to 10 MB, at least 300×300). Leave empty to draw from the prompt alone.',
-		hint: BINARY_FIELDS_HINT,
+		hint: oneBinaryFieldHint('a reference image, JPEG or PNG, up to 10 MB, at least 300×300; empty: the prompt alone'),
 	},
 	{
 		displayName: 'Aspect Ratio',
@@ -52,6 +62,18 @@ const properties: INodeProperties[] = [
 			a.name.localeCompare(b.name, 'en'),
 		),
 		description: 'Shape of the images (aspect_ratio)',
+	},
+	{
+		displayName: 'Resolution',
+		name: 'resolution',
+		type: 'options',
+		default: '',
+		options: [
+			{ name: '1K', value: '1k', description: 'Kling’s default' },
+			{ name: '2K', value: '2k' },
+			{ name: 'Model Default (Not Sent)', value: '' },
+		],
+		description: 'Resolution of the images (resolution)',
 	},
 	optionsCollection([
 		...taskOptions,
@@ -69,7 +91,7 @@ const properties: INodeProperties[] = [
 			name: 'negativePrompt',
 			type: 'string',
 			default: '',
-			description: `What the images should not show, up to ${MAX_NEGATIVE_PROMPT} characters (negative_prompt)`,
+			description: `What the images should not show, up to ${MAX_NEGATIVE_PROMPT} characters (negative_prompt). Kling refuses it with a reference image.`,
 		},
 		{
 			displayName: 'Number of Images',
@@ -102,13 +124,20 @@ function readBody(this: IExecuteFunctions, itemIndex: number, options: IDataObje
 	if (aspectRatio && !ASPECT_RATIOS.includes(aspectRatio)) {
 		throw itemError(node, itemIndex, `the Aspect Ratio "${aspectRatio}" is not one Kling takes`, `Use one of ${ASPECT_RATIOS.join(', ')}.`);
 	}
-	const modelName = String(this.getNodeParameter('modelName', itemIndex, '') ?? '').trim();
+	const resolution = String(this.getNodeParameter('resolution', itemIndex, '') ?? '').trim();
+	if (resolution && !RESOLUTIONS.includes(resolution)) {
+		throw itemError(node, itemIndex, `the Resolution "${resolution}" is not one Kling takes`, `Use one of ${RESOLUTIONS.join(', ')}.`);
+	}
+	// A workflow saved with the old free-text Model Name keeps it; otherwise the Model list (kling-v3 by default).
+	const oldName = String(this.getNodeParameter('modelName', itemIndex, '') ?? '').trim();
+	const modelName = oldName || readModel.call(this, itemIndex);
 	return {
-		...(modelName ? { model_name: modelName } : {}),
+		model_name: modelName,
 		prompt,
 		...(negative.trim() ? { negative_prompt: negative } : {}),
 		...(n !== undefined ? { n } : {}),
 		...(aspectRatio ? { aspect_ratio: aspectRatio } : {}),
+		...(resolution ? { resolution } : {}),
 		...(options.imageFidelity !== undefined ? { image_fidelity: options.imageFidelity } : {}),
 	};
 }
@@ -120,9 +149,21 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: R
 	const additional = parseAdditionalFields(this.getNode(), options.additionalBodyFields, itemIndex);
 	const field = String(this.getNodeParameter('referenceImage', itemIndex, '') ?? '').trim();
 	// Kling takes the image as bare base64, without a data: prefix.
+	if (field && body.negative_prompt !== undefined) {
+		throw itemError(this.getNode(), itemIndex, 'Kling does not take a Negative Prompt together with a reference image', 'Clear the Negative Prompt option, or the Reference Image Field.');
+	}
 	const reference = field
-		? await readInputBase64.call(this, itemIndex, field, REFERENCE_LABEL, { maxBytes: MAX_IMAGE_BYTES, api: 'Kling' })
+		? await readInputBase64.call(this, itemIndex, field, REFERENCE_LABEL, { maxBytes: MAX_IMAGE_BYTES, api: 'Kling', accepted: { types: [JPEG, PNG], operation: 'Kling' } })
 		: undefined;
+	const size = reference?.size;
+	if (size && size.width > 0 && size.height > 0 && Math.max(size.width / size.height, size.height / size.width) > MAX_REFERENCE_RATIO) {
+		throw itemError(
+			this.getNode(),
+			itemIndex,
+			`the image in "${field}" (${REFERENCE_LABEL}) is ${size.width}×${size.height}, a shape Kling does not take: from 1:2.5 to 2.5:1`,
+			'Crop the image first (e.g. with the Edit Image node).',
+		);
+	}
 	return await runTask.call(this, klingApi, itemIndex, run, {
 		request: {
 			method: 'POST',
@@ -132,7 +173,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: R
 		},
 		options,
 		json: {
-			...(body.model_name ? { model: body.model_name } : {}),
+			model: body.model_name,
 			prompt: body.prompt,
 			...(reference ? { referenceImage: field } : {}),
 		},

@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { itemError } from '../../helpers/item-error';
 import type { Base64Value } from '../../transport';
+import { binaryFieldsHint } from '../binary-fields.description';
 import { parsePropertyNames } from '../parameters';
 import type { RunContext } from '../run-context';
 import { binaryFieldProperty, botTypeProperty, submitOptions } from './midjourney.description';
@@ -13,7 +14,13 @@ export const DIMENSIONS = ['PORTRAIT', 'SQUARE', 'LANDSCAPE'];
 
 const properties: INodeProperties[] = [
 	{
-		...binaryFieldProperty(IMAGES_LABEL, 'blendImages', 'data, data_1', 'Binary fields of the input item with the 2 to 5 images to blend, comma-separated (sent as base64Array data URIs, in this order)'),
+		...binaryFieldProperty(
+			IMAGES_LABEL,
+			'blendImages',
+			'data, data_1',
+			'Binary fields of the input item with the 2 to 5 images to blend, comma-separated (sent as base64Array data URIs, in this order)',
+			binaryFieldsHint('2 to 5 images, PNG, JPEG, WEBP or GIF, each up to 50 MB'),
+		),
 		required: true,
 	},
 	{

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { oneBinaryFieldHint } from '../binary-fields.description';
 import type { RunContext } from '../run-context';
 import { binaryFieldProperty, botTypeProperty, describeOptions } from './midjourney.description';
 import { imageDataUri, readBotType, readRequired, readSubmitOptions, submitAndOutput } from './midjourney-run';
@@ -9,7 +10,13 @@ const IMAGE_LABEL = 'Image Field';
 
 const properties: INodeProperties[] = [
 	{
-		...binaryFieldProperty(IMAGE_LABEL, 'imageField', 'data', 'The binary field of the input item with the image to describe'),
+		...binaryFieldProperty(
+			IMAGE_LABEL,
+			'imageField',
+			'data',
+			'The binary field of the input item with the image to describe',
+			oneBinaryFieldHint('the image to describe, PNG, JPEG, WEBP or GIF, up to 50 MB'),
+		),
 		required: true,
 	},
 	botTypeProperty,

@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { itemError } from '../../helpers/item-error';
 import type { Base64Value } from '../../transport';
+import { binaryFieldsHint } from '../binary-fields.description';
 import { promptProperty } from '../common.description';
 import { parsePropertyNames, readPrompt } from '../parameters';
 import type { RunContext } from '../run-context';
@@ -25,6 +26,7 @@ const properties: INodeProperties[] = [
 		'referenceImages',
 		'',
 		`Binary fields of the input item with images to start from, comma-separated, up to ${MAX_REFERENCE_IMAGES} (sent as base64Array). Leave empty to draw from the prompt alone.`,
+		binaryFieldsHint(`up to ${MAX_REFERENCE_IMAGES} images to start from, PNG, JPEG, WEBP or GIF, each up to 50 MB; empty: the prompt alone`),
 	),
 	submitOptions,
 ];

@@ -2,7 +2,6 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import {
 	additionalBodyFieldsOption,
-	BINARY_FIELDS_HINT,
 	maxDownloadSizeOption,
 	optionsCollection,
 	OUTPUT_OPTION_NAMES,
@@ -29,9 +28,15 @@ export const botTypeProperty: INodeProperties = {
 	description: 'Which Midjourney bot draws',
 };
 
-/** A binary field of the input item, described by the operation. */
-export function binaryFieldProperty(displayName: string, name: string, defaultValue: string, description: string): INodeProperties {
-	return { displayName, name, type: 'string', default: defaultValue, placeholder: 'e.g. data', description, hint: BINARY_FIELDS_HINT };
+/** A binary field of the input item, described by the operation; its hint from binary-fields.description.ts. */
+export function binaryFieldProperty(
+	displayName: string,
+	name: string,
+	defaultValue: string,
+	description: string,
+	hint: string,
+): INodeProperties {
+	return { displayName, name, type: 'string', default: defaultValue, placeholder: 'e.g. data', description, hint };
 }
 
 const midjourneyBodyFieldsOption: INodeProperties = {

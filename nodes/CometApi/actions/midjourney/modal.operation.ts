@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { maskFieldHint } from '../binary-fields.description';
 import { promptProperty, taskIdProperty } from '../common.description';
 import { readPrompt } from '../parameters';
 import type { RunContext } from '../run-context';
@@ -21,6 +22,7 @@ const properties: INodeProperties[] = [
 		'maskField',
 		'mask',
 		'The binary field of the input item with the mask: white is repainted, black is kept (sent as maskBase64). Leave empty for Custom Zoom.',
+		maskFieldHint('white', 'a black-and-white PNG the size of the task’s image, up to 50 MB; empty for Custom Zoom'),
 	),
 	submitOptions,
 ];

@@ -4,9 +4,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { readInputBase64 } from '../../helpers/binary-input';
 import { itemError } from '../../helpers/item-error';
 import {
-	BINARY_FIELDS_HINT,
 	optionsCollection,
 } from '../common.description';
+import { oneBinaryFieldHint } from '../binary-fields.description';
 import { parseAdditionalFields, readOptions } from '../parameters';
 import type { RunContext } from '../run-context';
 import { runTask, taskOptions } from '../tasks';
@@ -53,7 +53,7 @@ const properties: INodeProperties[] = [
 						type: 'string',
 						default: 'data',
 						description: 'Binary field of the input item with the image',
-						hint: BINARY_FIELDS_HINT,
+						hint: oneBinaryFieldHint('an image, PNG, JPEG, WEBP or GIF, up to 50 MB, sent as a data URI'),
 					},
 					{
 						displayName: 'Input Key',
