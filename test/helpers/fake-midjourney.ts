@@ -95,6 +95,7 @@ const tasks = new Map<string, MjTask>();
 let planner: Planner = () => undefined;
 let imagesNeedKey = false;
 let unknownTask: MjUnknownTask = 'gateway-400';
+let listByCondition: MjListRoute = 'served';
 let counter = 0;
 
 /** The image a finished task serves: upscales are JPEG, everything else PNG (distinct bytes per task). */
@@ -298,6 +299,52 @@ registerRoutePattern('GET', /^\/mj\/task\/[^/]+\/fetch$/, (request) => {
 	return { json: taskReply(task, `http://${String(request.headers.host)}`) };
 });
 
+// Many tasks: new-api's POST /mj/task/list-by-condition {"ids": […]} (relay/mjproxy_handler.go RelayMidjourneyTask,
+// RelayModeMidjourneyTaskFetchByCondition: model.GetByMJIds, SQL IN) → a bare array of the tasks it knows, unknown IDs
+// left out, [] when none, in no set order (shuffled here); a task with a detour due answers the envelope for the whole list.
+registerRoutePattern('POST', /^\/mj\/task\/list-by-condition$/, (request) => {
+	if (listByCondition !== 'served') return listRefusal(listByCondition);
+	const ids = request.json?.ids;
+	if (!Array.isArray(ids)) return { status: 400, json: { code: 4, description: 'do_request_failed ', type: 'upstream_error' } };
+	const found = ids.flatMap((id) => {
+		const task = typeof id === 'string' ? tasks.get(id) : undefined;
+		return task ? [task] : [];
+	});
+	const detour = found.map((task) => takeDetour(task, task.plan.detour)).find(Boolean);
+	if (detour) {
+		for (const task of found) task.detoured += 1;
+		return envelopeReply(detour);
+	}
+	const origin = `http://${String(request.headers.host)}`;
+	const listed = found.map((task) => {
+		task.polls += 1;
+		return taskReply(task, origin);
+	});
+	for (let i = listed.length - 1; i > 0; i--) {
+		const j = Math.floor(Math.random() * (i + 1));
+		[listed[i], listed[j]] = [listed[j], listed[i]];
+	}
+	return { json: listed as unknown as Record<string, unknown> };
+});
+
+/** Whether a request is a look at tasks: a fetch of one, or list-by-condition of many. */
+export function isMjPoll(request: { path: string }): boolean {
+	return request.path.endsWith('/fetch') || request.path === '/mj/task/list-by-condition';
+}
+
+/** A task as a look answers it: itself to a fetch, a list of it to list-by-condition (for overrides of polls). */
+export function pollReplyWith(request: { path: string }, task: Record<string, unknown>): FakeReply {
+	return { json: (request.path.endsWith('/fetch') ? task : [task]) as Record<string, unknown> };
+}
+
+/** How list-by-condition answers: served (default), or refused as a gateway without the route would (404, 405, 400). */
+export type MjListRoute = 'served' | 404 | 405 | 400;
+
+function listRefusal(status: 404 | 405 | 400): FakeReply {
+	if (status === 400) return { status: 400, json: { code: 4, description: 'unknown relay mode', type: 'upstream_error' } };
+	return errorReply(status, status === 404 ? 'Invalid URL (POST /mj/task/list-by-condition)' : 'Method Not Allowed', status === 404 ? 'invalid_request' : '');
+}
+
 // Image: new-api's GET /mj/image/{id}, registered before token auth (relay-router.go), streams the task's image (RelayMidjourneyImage).
 registerRoutePattern(
 	'GET',
@@ -333,6 +380,12 @@ export function resetFakeMidjourney(): void {
 	planner = () => undefined;
 	imagesNeedKey = false;
 	unknownTask = 'gateway-400';
+	listByCondition = 'served';
+}
+
+/** Answers list-by-condition this way, until resetFakeMidjourney(). */
+export function serveListByCondition(route: MjListRoute): void {
+	listByCondition = route;
 }
 
 /** A gate for TaskPlan.gate: tasks wait for open(). */
@@ -358,6 +411,8 @@ export interface FakeMidjourney {
 	requireKeyForImages(): void;
 	/** How a fetch of an unknown task ID is answered (default 'gateway-400', what CometAPI's new-api sends). */
 	unknownTask: MjUnknownTask;
+	/** How POST /mj/task/list-by-condition answers (default 'served'). */
+	listRoute: MjListRoute;
 	/** Runs the Midjourney resource with these parameters (Poll Interval 0.02 s unless given). */
 	run(parameters: Record<string, unknown>, extra?: Partial<RunOptions>): Promise<NodeRun>;
 	/** The Midjourney requests the fake API received, as "METHOD /path". */
@@ -383,6 +438,12 @@ export function useFakeMidjourney(options: { filesystemBinaryMode?: boolean } = 
 		},
 		set unknownTask(variant: MjUnknownTask) {
 			unknownTask = variant;
+		},
+		get listRoute() {
+			return listByCondition;
+		},
+		set listRoute(route: MjListRoute) {
+			listByCondition = route;
 		},
 		run: async (parameters, extra = {}) => {
 			const { options: given, ...rest } = parameters as { options?: Record<string, unknown> };

@@ -14,8 +14,20 @@ export { DEFAULT_MAX_DOWNLOAD_MB, downloadImage, type Download, type DownloadOpt
 export { apiError, errorInReply, readApiError, type ApiErrorDetails } from './errors';
 export { describeFacts, factsOf, reasonOf, withFacts, type Billed, type ErrorFacts, type ErrorReason } from './billing';
 export type { ByteStream } from './http';
-export { apiRequest } from './json';
+export { apiListRequest, apiRequest } from './json';
 export { Base64Value, JsonBody } from './json-body';
+export {
+	chargeOf,
+	findPrice,
+	formatPrice,
+	forgetPriceLists,
+	getPriceList,
+	parsePriceList,
+	PRICES_PERIOD_MS,
+	type Charge,
+	type Price,
+	type PriceList,
+} from './prices';
 export { apiDivertingRequest, type StringDiversion, type StringSink } from './json-stream';
 export { StreamFault } from './owned-stream';
 export { DEFAULT_MAX_RETRIES, waitUnlessCancelled } from './retry';

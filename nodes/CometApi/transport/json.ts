@@ -45,3 +45,23 @@ export async function apiRequest(this: Context, request: ApiRequest, run?: Reque
 	if (request.itemIndex !== undefined) run?.requestAnswered(request.itemIndex);
 	return body;
 }
+
+/**
+ * A request whose answer is a JSON array (Midjourney's list-by-condition): its entries that are
+ * objects. An object in its place (an error envelope in a 200) is returned as it is, for the caller
+ * to read; anything else is the same error as apiRequest's.
+ */
+export async function apiListRequest(this: Context, request: ApiRequest, run?: RequestRun): Promise<IDataObject[] | IDataObject> {
+	const response = await send.call(this, request, 'json', run);
+	let body: unknown = Buffer.isBuffer(response.body) ? response.body.toString('utf8') : response.body;
+	if (typeof body === 'string') {
+		try {
+			body = JSON.parse(body);
+		} catch {
+			// not JSON: parseJsonBody below says so
+		}
+	}
+	if (request.itemIndex !== undefined) run?.requestAnswered(request.itemIndex);
+	if (Array.isArray(body)) return body.filter((entry): entry is IDataObject => !!entry && typeof entry === 'object' && !Array.isArray(entry));
+	return parseJsonBody.call(this, response.statusCode, body, request.itemIndex);
+}

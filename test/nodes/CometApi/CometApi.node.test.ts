@@ -208,8 +208,9 @@ const TASK_OPERATIONS = [
 		resource: 'kling',
 		operation: 'generateImage',
 		coverage: KLING_OPTIONS,
-		parameters: { prompt: 'a fox', modelName: 'kling-v1-5', referenceImage: 'photo', aspectRatio: '9:16' },
-		body: { prompt: 'a fox', model_name: 'kling-v1-5', aspect_ratio: '9:16', image: makePng(8, 8, 4).toString('base64') },
+		// no reference image: Kling refuses a Negative Prompt with one (the reference is covered in kling/generateImage.operation.test.ts)
+		parameters: { prompt: 'a fox', modelId: model('kling-v2-1', 'id'), aspectRatio: '9:16', resolution: '2k' },
+		body: { prompt: 'a fox', model_name: 'kling-v2-1', aspect_ratio: '9:16', resolution: '2k' },
 		images: 2,
 	},
 	{
@@ -607,6 +608,11 @@ describe('Choices, not guesses', () => {
 		}
 		expect(button.hint).toContain('{{ $json.buttons }}');
 		expect(property('midjourney', 'action', 'customButton').displayOptions?.show?.button).toEqual(['__custom']);
+	});
+
+	it('Replicate: Model and Input (JSON) have visible hints, each with an example', () => {
+		expect(property('replicate', 'createPrediction', 'replicateModel').hint).toMatch(/owner\/name.*e\.g\. [\w-]+\/[\w.-]+/);
+		expect(property('replicate', 'createPrediction', 'input').hint).toMatch(/e\.g\. \{"prompt": "[^"]+"/);
 	});
 
 	it('Midjourney Button: a listed button, a custom label, and a value saved when Button was free text all press the task’s button', async () => {

@@ -18,6 +18,9 @@ import type { TaskFamily, TaskOutcome, TaskState } from '../tasks';
 const SUBMITTED = 1;
 const WITH_TASK_ID = new Set([21, 22]);
 
+/** The most task IDs one list-by-condition request asks for. */
+export const MIDJOURNEY_BATCH_SIZE = 50;
+
 /** Statuses a task stops in. MODAL: an action opened a form (Vary Region, Custom Zoom): continue with Modal. */
 const DONE = new Set(['SUCCESS', 'MODAL']);
 const FAILED = new Set(['FAILURE', 'FAILED', 'CANCEL', 'CANCELLED', 'CANCELED']);
@@ -57,6 +60,17 @@ export const midjourneyTasks: TaskFamily = {
 	},
 
 	poll: (taskId) => ({ method: 'GET', root: 'host', endpoint: `/mj/task/${encodeURIComponent(taskId)}/fetch`, acceptEmpty: true }),
+
+	/**
+	 * The due tasks of a run read together (tasks/polls.ts): POST /mj/task/list-by-condition
+	 * {"ids": […]} answers a bare array of the tasks it knows, unknown IDs left out, in no set order.
+	 * Some gateways cap the IDs of one request, so a request asks for MIDJOURNEY_BATCH_SIZE at most.
+	 */
+	batch: {
+		size: MIDJOURNEY_BATCH_SIZE,
+		request: (taskIds) => ({ method: 'POST', root: 'host', endpoint: '/mj/task/list-by-condition', body: { ids: taskIds }, free: true }),
+		idOf: (entry) => text(entry.id).trim(),
+	},
 
 	/**
 	 * A task the API does not know: CometAPI's gateway (new-api) answers HTTP 400

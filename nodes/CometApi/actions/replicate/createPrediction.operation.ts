@@ -3,10 +3,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { readInputBase64 } from '../../helpers/binary-input';
 import { itemError } from '../../helpers/item-error';
-import {
-	optionsCollection,
-} from '../common.description';
 import { oneBinaryFieldHint } from '../binary-fields.description';
+import { optionsCollection } from '../common.description';
 import { parseAdditionalFields, readOptions } from '../parameters';
 import type { RunContext } from '../run-context';
 import { runTask, taskOptions } from '../tasks';
@@ -24,6 +22,7 @@ const properties: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. black-forest-labs/flux-1.1-pro',
 		description: 'The model as owner/name, e.g. black-forest-labs/flux-schnell, flux-kontext-max, flux-2-pro',
+		hint: 'owner/name as in the model’s address on replicate.com, e.g. black-forest-labs/flux-kontext-pro',
 	},
 	{
 		displayName: INPUT_LABEL,
@@ -33,6 +32,7 @@ const properties: INodeProperties[] = [
 		required: true,
 		description:
 			'The model’s input object, as its page on replicate.com lists the fields (prompt, aspect_ratio, output_format, safety_tolerance…). Sent as {"input": …}.',
+		hint: 'The fields of the model’s API page on replicate.com, e.g. {"prompt": "a lighthouse at dawn", "aspect_ratio": "16:9"}; a "prompt" may not be empty; images go in Image Inputs',
 	},
 	{
 		displayName: IMAGE_LABEL,
@@ -92,6 +92,15 @@ async function readInput(this: IExecuteFunctions, itemIndex: number): Promise<ID
 	}
 	if (Object.keys(input).length === 0) {
 		throw itemError(node, itemIndex, `${INPUT_LABEL} is empty`, 'Write the model’s input, e.g. {"prompt": "a lighthouse at dawn"}.');
+	}
+	// the default Input has "prompt": "": a model that takes a prompt would refuse (and may bill) an empty one
+	if ('prompt' in input && (input.prompt === null || (typeof input.prompt === 'string' && input.prompt.trim() === ''))) {
+		throw itemError(
+			node,
+			itemIndex,
+			`the "prompt" of ${INPUT_LABEL} is empty`,
+			'Write what to draw, e.g. {"prompt": "a lighthouse at dawn"}, or remove the "prompt" key if the model takes none.',
+		);
 	}
 	return input;
 }

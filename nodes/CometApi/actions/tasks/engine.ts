@@ -14,6 +14,7 @@ import {
 	type RequestRun,
 } from '../../transport';
 import type { TaskLedger } from './ledger';
+import { batcherOf, pacerOf, type TaskBatch } from './polls';
 import { describeState, taskFailedError, withTask, type TaskOutcome, type TaskState } from './state';
 
 /*
@@ -34,7 +35,9 @@ import { describeState, taskFailedError, withTask, type TaskOutcome, type TaskSt
  *   answered, and each poll takes one only while it is in flight;
  * - every error after the submission carries the task ID (context.task, and the error item's
  *   `taskId`), so a user can resume with Get Task and never pays twice; every task submitted is
- *   written in the run's ledger (ledger.ts), which a failed run hands back.
+ *   written in the run's ledger (ledger.ts), which a failed run hands back;
+ * - a run's polls of one family take turns, at most POLLS_PER_SECOND a second, and Midjourney's
+ *   due tasks are read together, one request per turn (polls.ts).
  */
 
 /** One provider family's task API. */
@@ -54,6 +57,8 @@ export interface TaskApi {
 	 * good, whatever its HTTP status; undefined: read it by its status (a 429 or 5xx poll is a missed look).
 	 */
 	refusal?(details: ApiErrorDetails): TaskState | undefined;
+	/** The route that reads many tasks in one request, when the API has one (polls.ts). */
+	readonly batch?: TaskBatch;
 }
 
 /** The run a task's requests belong to, with the ledger of the tasks it submitted. */
@@ -143,17 +148,21 @@ export async function waitForTask(
 	let pause = firstPause;
 	let last: TaskState | undefined;
 	let lastFailure: unknown;
-	// Never sleeps past Max Wait: the last look is at the deadline, not one pause before it.
-	const pauseUnlessCancelled = async () => {
-		if (await waitUnlessCancelled(Math.max(0, Math.min(jittered(pause), deadline - Date.now())), run.signal)) return;
+	const cancelled = () => {
 		const error = apiError(
 			node,
 			{ message: `Stopped waiting for the ${api.provider} task: the execution was cancelled`, code: 'ERR_CANCELED' },
 			itemIndex,
 			'The task was not cancelled at CometAPI and may still finish: fetch it with Get Task and this task ID.',
 		);
-		throw withTask(withFacts(error, { reason: 'cancelled' }), taskId, last);
+		return withTask(withFacts(error, { reason: 'cancelled' }), taskId, last);
 	};
+	// Never sleeps past Max Wait: the last look is at the deadline, not one pause before it.
+	const pauseUnlessCancelled = async () => {
+		if (await waitUnlessCancelled(Math.max(0, Math.min(jittered(pause), deadline - Date.now())), run.signal)) return;
+		throw cancelled();
+	};
+	const pacer = pacerOf(run, api.provider);
 	const noSuchTask = (status?: number) =>
 		withTask(
 			withFacts(
@@ -183,7 +192,17 @@ export async function waitForTask(
 						),
 					}
 				: {};
-		try {
+		// The family's batch read first (Midjourney): a task it did not find is read with its own fetch.
+		const batcher = batcherOf(run, api.provider, api.batch);
+		const look = batcher ? await batcher.look({ taskId, settings: options.poll, itemIndex, run, context: this }) : undefined;
+		if (run.signal?.aborted) throw cancelled();
+		if (look?.kind === 'read') {
+			reply = look.reply;
+			lastFailure = undefined;
+		} else if (look?.kind === 'failed' && wait.maxWaitSeconds > 0 && isMissedLook(look.error, run.signal)) {
+			lastFailure = look.error;
+		} else try {
+			if (pacer && !(await pacer.turn(run.signal))) throw cancelled();
 			reply = await apiRequest.call(this, { ...api.poll(taskId), ...options.poll, ...bounded, finalWhen: finalRefusal(api), itemIndex }, run);
 			lastFailure = undefined;
 		} catch (error) {

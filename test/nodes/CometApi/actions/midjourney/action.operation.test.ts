@@ -28,9 +28,9 @@ describe('Midjourney Action', () => {
 		expect(error).toBeUndefined();
 		const sequence = mj.sequence().slice(before);
 		// one look at the parent's buttons, one submission, polls, the image
-		expect(sequence[0]).toBe('GET /mj/task/{id}/fetch');
+		expect(sequence[0]).toBe('POST /mj/task/list-by-condition');
 		expect(sequence[1]).toBe('POST /mj/submit/action');
-		expect(sequence.slice(2, -1).every((line) => line === 'GET /mj/task/{id}/fetch')).toBe(true);
+		expect(sequence.slice(2, -1).every((line) => line === 'POST /mj/task/list-by-condition')).toBe(true);
 		expect(sequence.at(-1)).toBe('GET /mj/image/{id}');
 		expect(mj.submissions('action')[0].json).toEqual({ taskId: parent.id, customId: buttonsOf(parent)[0].customId });
 		const upscale = mj.lastTask();

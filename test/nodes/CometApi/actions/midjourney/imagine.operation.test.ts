@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { API_KEY } from '../../../../helpers/fake-cometapi';
-import { taskImage, useFakeMidjourney } from '../../../../helpers/fake-midjourney';
+import { isMjPoll, pollReplyWith, taskImage, useFakeMidjourney } from '../../../../helpers/fake-midjourney';
 import { binaryBuffer } from '../../../../helpers/harness';
 import { makeJpeg, makePng } from '../../../../helpers/images';
 
@@ -25,7 +25,8 @@ describe('Midjourney Imagine', () => {
 		// below the host root, with the key; polls until the end, then the image without the key
 		const sequence = mj.sequence();
 		expect(sequence[0]).toBe('POST /mj/submit/imagine');
-		expect(sequence.slice(1, -1).every((line) => line === 'GET /mj/task/{id}/fetch')).toBe(true);
+		// the run's due tasks are read together (list-by-condition)
+		expect(sequence.slice(1, -1).every((line) => line === 'POST /mj/task/list-by-condition')).toBe(true);
 		expect(sequence.at(-1)).toBe('GET /mj/image/{id}');
 		expect(sequence.length).toBeGreaterThanOrEqual(3);
 		const image = mj.api.requests.at(-1)!;
@@ -96,8 +97,8 @@ describe('Midjourney Imagine', () => {
 		const { error, output } = await imagine();
 		expect(error).toBeUndefined();
 		expect(output[0].json.taskId).toBe(mj.lastTask().id);
-		expect(mj.sequence()[1]).toBe('GET /mj/task/{id}/fetch');
-		expect(mj.api.requests[1].path).toBe(`/mj/task/${mj.lastTask().id}/fetch`);
+		expect(mj.sequence()[1]).toBe('POST /mj/task/list-by-condition');
+		expect(mj.api.requests[1].json).toEqual({ ids: [mj.lastTask().id] });
 	});
 
 	it('any other code is an error quoting the description; nothing is polled', async () => {
@@ -180,7 +181,7 @@ describe('Midjourney Imagine', () => {
 		const url = `http://127.0.0.1:${(other.address() as AddressInfo).port}/grid.png`;
 		try {
 			mj.api.override((request) =>
-				request.path.endsWith('/fetch') ? { json: { id: mj.lastTask().id, action: 'IMAGINE', status: 'SUCCESS', progress: '100%', imageUrl: url } } : undefined,
+				isMjPoll(request) ? pollReplyWith(request, { id: mj.lastTask().id, action: 'IMAGINE', status: 'SUCCESS', progress: '100%', imageUrl: url }) : undefined,
 			);
 			const { error } = await imagine();
 			expect(error?.message).toMatch(/^Downloading the image from 127\.0\.0\.1:\d+ failed with HTTP 403/);
@@ -194,7 +195,7 @@ describe('Midjourney Imagine', () => {
 
 	it('a SUCCESS without any image link is an error with the task ID', async () => {
 		mj.api.override((request) =>
-			request.path.endsWith('/fetch') ? { json: { id: mj.lastTask().id, action: 'IMAGINE', status: 'SUCCESS', progress: '100%', imageUrl: '' } } : undefined,
+			isMjPoll(request) ? pollReplyWith(request, { id: mj.lastTask().id, action: 'IMAGINE', status: 'SUCCESS', progress: '100%', imageUrl: '' }) : undefined,
 		);
 		const { error } = await imagine();
 		expect(error?.message).toBe('The Midjourney task ended without an image');
@@ -205,7 +206,7 @@ describe('Midjourney Imagine', () => {
 	it('imageUrls is used when there is no imageUrl: every image becomes a binary', async () => {
 		const urls = [mj.api.imageHost.publish('a.png', makePng(8, 8, 1)), mj.api.imageHost.publish('b.jpg', makeJpeg(8, 8, 2), 'image/jpeg')];
 		mj.api.override((request) =>
-			request.path.endsWith('/fetch') ? { json: { id: mj.lastTask().id, action: 'IMAGINE', status: 'SUCCESS', progress: '100%', imageUrls: urls.map((url) => ({ url })) } } : undefined,
+			isMjPoll(request) ? pollReplyWith(request, { id: mj.lastTask().id, action: 'IMAGINE', status: 'SUCCESS', progress: '100%', imageUrls: urls.map((url) => ({ url })) }) : undefined,
 		);
 		const { error, output } = await imagine({ options: { outputMode: 'allInOne' } });
 		expect(error).toBeUndefined();

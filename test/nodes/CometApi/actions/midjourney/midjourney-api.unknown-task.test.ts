@@ -5,7 +5,8 @@ import { MJ_UNKNOWN_TASK_VARIANTS, useFakeMidjourney } from '../../../../helpers
  * Get Task of a Midjourney task ID nobody knows, as each real service answers it (FAKES.md):
  * CometAPI's gateway (new-api) with HTTP 400 {"code":4,"description":"task_no_found ",…}, the
  * proxy behind it (midjourney-proxy) with a 200 and an empty body, or a 200 with `null`. Each is
- * "no such task" at once: one request, no waiting, nothing billed, safe to run again.
+ * "no such task" at once: list-by-condition leaves it out, its own fetch says it does not exist, no
+ * waiting, nothing billed, safe to run again.
  */
 
 const mj = useFakeMidjourney();
@@ -18,10 +19,10 @@ describe.each(MJ_UNKNOWN_TASK_VARIANTS)('Get Task of an unknown task ID, answere
 		mj.unknownTask = variant;
 	});
 
-	it('fails after one request as "no such task", naming the ID', async () => {
+	it('fails after one fetch as "no such task", naming the ID', async () => {
 		const { error } = await getTask();
-		expect(mj.api.requests.map((request) => request.path)).toEqual([`/mj/task/${ID}/fetch`]);
-		expect(mj.api.requests[0].status).toBe(variant === 'gateway-400' ? 400 : 200);
+		expect(mj.api.requests.map((request) => request.path)).toEqual(['/mj/task/list-by-condition', `/mj/task/${ID}/fetch`]);
+		expect(mj.api.requests[1].status).toBe(variant === 'gateway-400' ? 400 : 200);
 		expect(error?.message).toMatch(/no such task/i);
 		expect(error?.message).toContain(ID);
 		expect(error?.context?.task).toMatchObject({ taskId: ID });
@@ -30,7 +31,7 @@ describe.each(MJ_UNKNOWN_TASK_VARIANTS)('Get Task of an unknown task ID, answere
 	it('with Continue On Fail, the error item says: not_found, not billed, safe to retry', async () => {
 		const { error, output } = await getTask({ continueOnFail: true });
 		expect(error).toBeUndefined();
-		expect(mj.api.requests).toHaveLength(1);
+		expect(mj.api.requests).toHaveLength(2);
 		expect(output).toHaveLength(1);
 		const json = output[0].json;
 		expect(String(json.error)).toMatch(/no such task/i);

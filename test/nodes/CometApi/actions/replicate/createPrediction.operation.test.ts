@@ -66,12 +66,23 @@ describe('Replicate-style, Run Model', () => {
 		[{ replicateModel: 'flux-2-pro' }, /Model "flux-2-pro" is not owner\/name/],
 		[{ input: '{}' }, /Input \(JSON\) is empty/],
 		[{ input: '[1]' }, /Input \(JSON\) must be a JSON object/],
+		[{ input: '{\n  "prompt": "",\n  "output_format": "png"\n}' }, /the "prompt" of Input \(JSON\) is empty/],
+		[{ input: '{"prompt": "   ", "aspect_ratio": "1:1"}' }, /the "prompt" of Input \(JSON\) is empty/],
 		[{ imageInputs: { images: [{ binaryField: 'first', inputKey: '' }] } }, /has no Input Key/],
 		[{ imageInputs: { images: [{ binaryField: 'nope', inputKey: 'image' }] } }, /no binary property "nope"/],
 	])('bad input %j is refused before any request', async (parameters, message) => {
 		const { error } = await predict(parameters, { input });
 		expect(error?.message).toMatch(message);
 		expect(api.requests).toHaveLength(0);
+	});
+
+	it('the default Input (an empty "prompt") is refused before sending; a model without a prompt key runs', async () => {
+		const { error } = await fake.run('replicate', 'createPrediction', {});
+		expect(error?.message).toMatch(/the "prompt" of Input \(JSON\) is empty/);
+		expect(error?.description).toMatch(/remove the "prompt" key if the model takes none/);
+		expect(api.requests).toHaveLength(0);
+		const upscale = await predict({ replicateModel: 'nightmareai/real-esrgan', input: '{"scale": 2}', imageInputs: { images: [{ binaryField: 'first', inputKey: 'image' }] } }, { input });
+		expect(upscale.error).toBeUndefined();
 	});
 
 	it('a prediction the API forgot (404) is an error with the prediction ID', async () => {

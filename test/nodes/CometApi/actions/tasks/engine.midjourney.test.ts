@@ -1,7 +1,7 @@
 import { sleep } from 'n8n-workflow';
 
 import { API_KEY, errorReply } from '../../../../helpers/fake-cometapi';
-import { gate, taskImage, useFakeMidjourney } from '../../../../helpers/fake-midjourney';
+import { gate, isMjPoll, taskImage, useFakeMidjourney } from '../../../../helpers/fake-midjourney';
 import { binaryBuffer, startCometApi } from '../../../../helpers/harness';
 import { eventually } from '../../../../helpers/setup';
 
@@ -14,7 +14,8 @@ import { eventually } from '../../../../helpers/setup';
 const mj = useFakeMidjourney();
 const imagine = (options: Record<string, unknown> = {}, extra = {}) =>
 	mj.run({ operation: 'imagine', prompt: 'a lighthouse', options }, extra);
-const polls = () => mj.sequence().filter((line) => line.endsWith('/fetch')).length;
+// a look: a fetch of one task or a list-by-condition of the run's due tasks
+const polls = () => mj.api.requests.filter(isMjPoll).length;
 const MAY_HAVE_ARRIVED = 'It was not sent again: the task may have been created (and billed)';
 
 describe('A submission is sent once', () => {
@@ -52,7 +53,7 @@ describe('A submission is sent once', () => {
 
 	it('an error once the task exists carries its task ID (here: the poll refused with 401)', async () => {
 		let seen = 0;
-		mj.api.override((request) => (request.path.endsWith('/fetch') && seen++ >= 1 ? errorReply(401, 'Invalid token') : undefined));
+		mj.api.override((request) => (isMjPoll(request) && seen++ >= 1 ? errorReply(401, 'Invalid token') : undefined));
 		mj.plan(() => ({ durationMs: 5000 }));
 		const { error } = await imagine();
 		expect(error?.message).toMatch(/^Invalid token/);
@@ -65,7 +66,7 @@ describe('Polls', () => {
 	it('5xx, resets and 429s on polls are missed looks: the wait goes on (Max Retries 0), nothing is submitted again', async () => {
 		const failures = [errorReply(500, 'Internal error'), { destroy: true }, errorReply(503, 'Unavailable'), { ...errorReply(429, 'Slow down'), headers: { 'retry-after': '0' } }];
 		let index = 0;
-		mj.api.override((request) => (request.path.endsWith('/fetch') && index < failures.length ? failures[index++] : undefined));
+		mj.api.override((request) => (isMjPoll(request) && index < failures.length ? failures[index++] : undefined));
 		const { error, output } = await imagine({ maxRetries: 0 });
 		expect(error).toBeUndefined();
 		expect(index).toBe(failures.length);
@@ -110,7 +111,7 @@ describe('Get Task resumes a task without a new submission', () => {
 		expect(submitted.error).toBeUndefined();
 		expect(submitted.output[0].json).toMatchObject({ taskId: mj.lastTask().id, status: 'NOT_START' });
 		expect(submitted.output[0].binary).toBeUndefined();
-		expect(mj.sequence()).toEqual(['POST /mj/submit/imagine', 'GET /mj/task/{id}/fetch']);
+		expect(mj.sequence()).toEqual(['POST /mj/submit/imagine', 'POST /mj/task/list-by-condition']);
 
 		const once = await mj.run({ operation: 'getTask', taskId: mj.lastTask().id, waitToEnd: false });
 		expect(once.output[0].json.status).not.toBe('SUCCESS');
@@ -120,7 +121,8 @@ describe('Get Task resumes a task without a new submission', () => {
 
 	it('an unknown task ID (CometAPI’s 400 task_no_found) is "no such task", with that task ID; every variant: midjourney-api.unknown-task.test.ts', async () => {
 		const { error } = await mj.run({ operation: 'getTask', taskId: '999' });
-		expect(mj.sequence()).toEqual(['GET /mj/task/999/fetch']);
+		// left out of list-by-condition's answer, then read once with its own fetch, which says it does not exist
+		expect(mj.sequence()).toEqual(['POST /mj/task/list-by-condition', 'GET /mj/task/999/fetch']);
 		expect(error?.message).toMatch(/no such task/i);
 		expect(error?.message).toContain('999');
 		expect(error?.context?.task).toMatchObject({ taskId: '999' });

@@ -4,7 +4,8 @@ import { useFakeMidjourney } from '../../../../helpers/fake-midjourney';
  * An error envelope ({"error":{message,type,param,code}}) in an HTTP 200 on a Midjourney fetch:
  * new-api relays an upstream error with the upstream's status, so a 200 can carry one (FAKES.md).
  * The item fails at that fetch (no further one, well before Max Wait), quoting CometAPI's message,
- * with the task ID; a submitted task is billed, a Get Task is not.
+ * with the task ID; a submitted task is billed, a Get Task is not. A list-by-condition answered with
+ * the envelope is not read as any task's state: each task is read with its own fetch, which quotes it.
  */
 
 const mj = useFakeMidjourney();
@@ -18,8 +19,9 @@ describe('an error envelope in a 200 on a Midjourney fetch', () => {
 		mj.plan(() => detour(2));
 		const { error } = await mj.run({ operation: 'imagine', prompt: 'a lighthouse', options: { maxWait: MAX_WAIT } });
 		const task = mj.lastTask();
-		expect(task.looks).toBe(2);
-		expect(task.detoured).toBe(1);
+		// the first list, the list answered with the envelope, the task's own fetch (envelope again), no more
+		expect(task.looks).toBe(3);
+		expect(task.detoured).toBe(2);
 		expect(error?.message).toContain(MESSAGE);
 		expect(error?.context?.task).toMatchObject({ taskId: task.id });
 	});
@@ -29,7 +31,7 @@ describe('an error envelope in a 200 on a Midjourney fetch', () => {
 		const { error, output } = await mj.run({ operation: 'imagine', prompt: 'a lighthouse', options: { maxWait: MAX_WAIT } }, { continueOnFail: true });
 		expect(error).toBeUndefined();
 		const task = mj.lastTask();
-		expect(task.detoured).toBe(1);
+		expect(task.detoured).toBe(2);
 		const json = output[0].json;
 		expect(String(json.error)).toContain(MESSAGE);
 		expect(json.taskId).toBe(task.id);
@@ -47,8 +49,8 @@ describe('an error envelope in a 200 on a Midjourney fetch', () => {
 
 		const { error, output } = await mj.run({ operation: 'getTask', taskId: task.id, options: { maxWait: MAX_WAIT } }, { continueOnFail: true });
 		expect(error).toBeUndefined();
-		expect(mj.sequence()).toEqual(['GET /mj/task/{id}/fetch']);
-		expect(task.detoured).toBe(1);
+		expect(mj.sequence()).toEqual(['POST /mj/task/list-by-condition', 'GET /mj/task/{id}/fetch']);
+		expect(task.detoured).toBe(2);
 		const json = output[0].json;
 		expect(String(json.error)).toContain(MESSAGE);
 		expect(json.taskId).toBe(task.id);

@@ -10,7 +10,7 @@ import { useFakeMidjourney } from '../../../../helpers/fake-midjourney';
  */
 
 const mj = useFakeMidjourney();
-const fetches = () => mj.sequence().filter((line) => line.endsWith('/fetch')).length;
+const fetches = () => mj.sequence().filter((line) => line.endsWith('/fetch') || line.endsWith('/list-by-condition')).length;
 const node = new CometApi().description;
 const properties = node.properties;
 const getTaskProperties = (resource: string) =>

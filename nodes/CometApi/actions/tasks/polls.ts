@@ -1,0 +1,196 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { apiListRequest, waitUnlessCancelled, type ApiRequest } from '../../transport';
+import type { TaskRun } from './engine';
+
+/*
+ * How often a run looks at its tasks, whatever their number (README, Tasks; docs/reliability.md):
+ *
+ * - every family has one pacer per run: its polls take turns, at most POLLS_PER_SECOND a second
+ *   (one every 1 / POLLS_PER_SECOND s), a batch read counting as one. A task whose turn comes late
+ *   looks later; its own pauses (Poll Interval, ×1.5 up to ×5) and Max Wait are unchanged.
+ *   Submissions never wait for a turn: the polls in flight hold at most
+ *   POLLS_PER_SECOND × (a poll's latency) request slots, the rest go to submissions.
+ * - a family with a batch route (Midjourney's list-by-condition) reads all the tasks due at one turn
+ *   with one request, up to its batch size each; a task missing from the answer is read once with
+ *   its own fetch (to tell "not found" from "left out"); a route the API refuses (404, 405, 400) is
+ *   not used again in the run, and every task is read with its own fetch.
+ *
+ * What a run keeps is keyed by its ledger (one per run, shared by its items). A waiting task holds
+ * here only its ID and the promise of its next look while that look is due.
+ */
+
+/** The most poll requests one run sends a second, per task family. */
+export const POLLS_PER_SECOND = 10;
+
+/** A family's route that reads many tasks in one request (free: it changes and charges nothing). */
+export interface TaskBatch {
+	/** The most task IDs one request asks for. */
+	size: number;
+	/** The request reading these tasks. */
+	request(taskIds: string[]): ApiRequest;
+	/** The task ID of one entry of the answer. */
+	idOf(entry: IDataObject): string;
+}
+
+/** What a batch read found of one task. */
+export type BatchLook =
+	| { kind: 'read'; reply: IDataObject }
+	/** Not in the answer, or the answer was not a list: read it with its own fetch. */
+	| { kind: 'single' }
+	/** The request failed (a 429, 5xx, reset, timeout…). */
+	| { kind: 'failed'; error: unknown };
+
+/** Spaces a family's polls at least 1 / perSecond apart, in the order they asked. */
+export class PollPacer {
+	private next = 0;
+
+	constructor(private readonly perSecond: number) {}
+
+	/** Waits for the next turn; false when the signal aborted first. */
+	async turn(signal?: AbortSignal): Promise<boolean> {
+		const now = Date.now();
+		const at = Math.max(now, this.next);
+		this.next = at + 1000 / this.perSecond;
+		if (at <= now) return !signal?.aborted;
+		return await waitUnlessCancelled(at - now, signal);
+	}
+}
+
+interface Waiter {
+	taskId: string;
+	settings: Partial<ApiRequest>;
+	itemIndex: number;
+	run: TaskRun;
+	context: IExecuteFunctions;
+	resolve(look: BatchLook): void;
+}
+
+/** The refusals that say the API has no such route: the run reads its tasks one by one from then on. */
+const ROUTE_REFUSED = new Set([400, 404, 405]);
+
+/** Reads a family's due tasks with one request per turn (TaskBatch). */
+export class TaskBatcher {
+	/** The API refused the route: every task is read with its own fetch. */
+	refused = false;
+	private waiting: Waiter[] = [];
+	private pumping = false;
+	/** Batch requests sent (for tests and measures). */
+	sent = 0;
+
+	constructor(
+		private readonly batch: TaskBatch,
+		private readonly pacer: PollPacer,
+	) {}
+
+	/** The task as the next batch read finds it. */
+	async look(this: TaskBatcher, waiter: Omit<Waiter, 'resolve'>): Promise<BatchLook> {
+		return await new Promise<BatchLook>((resolve) => {
+			this.waiting.push({ ...waiter, resolve });
+			void this.pump();
+		});
+	}
+
+	private async pump(): Promise<void> {
+		if (this.pumping) return;
+		this.pumping = true;
+		try {
+			while (this.waiting.length > 0) {
+				// while this turn comes, more tasks become due: they go in the same request
+				if (!(await this.pacer.turn(this.waiting[0].run.signal))) {
+					for (const waiter of this.waiting.splice(0)) waiter.resolve({ kind: 'single' });
+					break;
+				}
+				if (this.refused) {
+					for (const waiter of this.waiting.splice(0)) waiter.resolve({ kind: 'single' });
+					break;
+				}
+				void this.send(this.waiting.splice(0, this.batch.size));
+			}
+		} finally {
+			this.pumping = false;
+		}
+	}
+
+	private async send(chunk: Waiter[]): Promise<void> {
+		const [first] = chunk;
+		const ids = [...new Set(chunk.map((waiter) => waiter.taskId))];
+		this.sent += 1;
+		try {
+			const request: ApiRequest = {
+				...this.batch.request(ids),
+				timeoutSeconds: first.settings.timeoutSeconds,
+				// one attempt: a failed read is a missed look for each task, whose own loop looks again
+				maxRetries: 0,
+				rateLimitWaitSeconds: 0,
+				free: true,
+				itemIndex: first.itemIndex,
+			};
+			const answer = await apiListRequest.call(first.context, request, first.run);
+			if (!Array.isArray(answer)) {
+				// an error inside an HTTP 200: each task's own fetch reads (and quotes) it
+				for (const waiter of chunk) waiter.resolve({ kind: 'single' });
+				return;
+			}
+			const found = new Map<string, IDataObject>();
+			for (const entry of answer) found.set(this.batch.idOf(entry), entry);
+			for (const waiter of chunk) {
+				const reply = found.get(waiter.taskId);
+				waiter.resolve(reply ? { kind: 'read', reply } : { kind: 'single' });
+			}
+		} catch (error) {
+			if (error instanceof NodeApiError && ROUTE_REFUSED.has(Number(error.httpCode))) {
+				this.refused = true;
+				for (const waiter of chunk) waiter.resolve({ kind: 'single' });
+				return;
+			}
+			for (const waiter of chunk) waiter.resolve({ kind: 'failed', error });
+		}
+	}
+}
+
+interface RunPolls {
+	pacers: Map<string, PollPacer>;
+	batchers: Map<string, TaskBatcher>;
+}
+
+const runs = new WeakMap<object, RunPolls>();
+
+function pollsOf(run: TaskRun): RunPolls | undefined {
+	// the ledger is the run's own object, shared by its items (each item has its own copy of the run)
+	const key = run.tasks;
+	if (!key) return undefined;
+	let polls = runs.get(key);
+	if (!polls) {
+		polls = { pacers: new Map(), batchers: new Map() };
+		runs.set(key, polls);
+	}
+	return polls;
+}
+
+/** The run's pacer of this family (undefined: a run without a ledger, e.g. a bare engine call). */
+export function pacerOf(run: TaskRun, provider: string): PollPacer | undefined {
+	const polls = pollsOf(run);
+	if (!polls) return undefined;
+	let pacer = polls.pacers.get(provider);
+	if (!pacer) {
+		pacer = new PollPacer(POLLS_PER_SECOND);
+		polls.pacers.set(provider, pacer);
+	}
+	return pacer;
+}
+
+/** The run's batch reader of this family, when the family has a batch route and the API has not refused it. */
+export function batcherOf(run: TaskRun, provider: string, batch: TaskBatch | undefined): TaskBatcher | undefined {
+	if (!batch) return undefined;
+	const polls = pollsOf(run);
+	const pacer = pacerOf(run, provider);
+	if (!polls || !pacer) return undefined;
+	let batcher = polls.batchers.get(provider);
+	if (!batcher) {
+		batcher = new TaskBatcher(batch, pacer);
+		polls.batchers.set(provider, batcher);
+	}
+	return batcher.refused ? undefined : batcher;
+}
