@@ -1,3 +1,5 @@
+import { readWhole } from '../transport/http';
+
 /*
  * A file of n8n's binary store (filesystem, S3, database mode) as a File for a multipart upload,
  * whose bytes are not held in memory: each time the form is sent, stream() opens the file in the
@@ -46,10 +48,7 @@ export class StoredFile extends File {
 	}
 
 	override async arrayBuffer(): Promise<ArrayBuffer> {
-		const chunks: Uint8Array[] = [];
-		for await (const chunk of this.stream()) chunks.push(chunk);
-		const whole = Buffer.concat(chunks);
-		return whole.buffer.slice(whole.byteOffset, whole.byteOffset + whole.byteLength) as ArrayBuffer;
+		return await readWhole(this);
 	}
 
 	override async text(): Promise<string> {

@@ -24,6 +24,14 @@ export async function readAll(stream: ByteStream, maxBytes: number): Promise<{ d
 	return { data: Buffer.concat(chunks), truncated: false };
 }
 
+/** A Blob read whole through its stream() (for Blobs whose bytes are made as they are read). */
+export async function readWhole(blob: Blob): Promise<ArrayBuffer> {
+	const chunks: Uint8Array[] = [];
+	for await (const chunk of blob.stream()) chunks.push(chunk);
+	const whole = Buffer.concat(chunks);
+	return whole.buffer.slice(whole.byteOffset, whole.byteOffset + whole.byteLength) as ArrayBuffer;
+}
+
 export function headerValue(response: IN8nHttpFullResponse, name: string): string {
 	const value = (response.headers as Record<string, unknown>)[name];
 	return typeof value === 'string' ? value : Array.isArray(value) ? String(value[0]) : '';

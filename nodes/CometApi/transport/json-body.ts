@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
+import { readWhole } from './http';
+
 /*
  * JSON bodies that carry input images as base64 text (Midjourney's data URIs, Flux's and Kling's
  * bare base64…), sent without ever holding that text: each image stays a Blob (a stored file is
@@ -96,10 +98,7 @@ export class JsonBody extends Blob {
 	}
 
 	override async arrayBuffer(): Promise<ArrayBuffer> {
-		const chunks: Uint8Array[] = [];
-		for await (const chunk of this.stream()) chunks.push(chunk);
-		const whole = Buffer.concat(chunks);
-		return whole.buffer.slice(whole.byteOffset, whole.byteOffset + whole.byteLength) as ArrayBuffer;
+		return await readWhole(this);
 	}
 
 	override async text(): Promise<string> {
