@@ -87,12 +87,12 @@ const ACTIONS: Action[] = [
 	// resource Bria
 	...taskFamilyActions([
 		['Bria', 'Edit an image', 'Edit Image'],
-		['Bria', 'Get a task', 'Get Task'],
+		['Bria', 'Get a Bria task', 'Get Task'],
 	]),
 	// resource Flux
 	...taskFamilyActions([
 		['Flux', 'Generate or edit an image', 'Generate or Edit Image'],
-		['Flux', 'Get a task', 'Get Task'],
+		['Flux', 'Get a Flux task', 'Get Task'],
 	]),
 	// resource Gemini
 	{
@@ -108,7 +108,7 @@ const ACTIONS: Action[] = [
 	// resource Kling
 	...taskFamilyActions([
 		['Kling', 'Generate images', 'Generate Image'],
-		['Kling', 'Get a task', 'Get Task'],
+		['Kling', 'Get a Kling task', 'Get Task'],
 	]),
 	// resource Midjourney: Imagine first, then the others in the order of their names (no model picker)
 	...(
@@ -117,14 +117,14 @@ const ACTIONS: Action[] = [
 			['Press a button to upscale or vary an image', 'Action (Upscale, Vary, Reroll…)', 'Action'],
 			['Blend images', 'Blend', 'Blend'],
 			['Describe an image as prompts', 'Describe', 'Describe'],
-			['Get a task and its images', 'Get Task', 'Get Task'],
+			['Get a Midjourney task and its images', 'Get Task', 'Get Task'],
 			['Vary a region of an image', 'Vary Region / Modal', 'Vary Region'],
 		] as const
 	).map(([label, operation, subtitle]) => ({ group: 'Midjourney Actions', label, resource: 'Midjourney', operation, subtitle: `Midjourney: ${subtitle}` })),
 	// resource Replicate
 	...taskFamilyActions([
 		['Replicate', 'Run a model', 'Run Model'],
-		['Replicate', 'Get a task', 'Get Task'],
+		['Replicate', 'Get a Replicate task', 'Get Task'],
 	]),
 ];
 
@@ -447,7 +447,7 @@ export function editorSuite(version: string) {
 				);
 				// ── end of panel change ──
 				if (action === ACTIONS[0]) await shots.take(page, 'actions');
-				// a label may recur in several groups (Get a task): the action is the one at its place
+				// a label may recur in several groups: the action is the one at its place
 				const sameLabel = ACTIONS.filter((a) => a.label === action.label);
 				await actionItems().filter({ hasText: exactly(action.label) }).nth(sameLabel.indexOf(action)).click();
 

@@ -43,7 +43,7 @@ const OPERATIONS: INodePropertyOptions[] = [
 	{
 		name: 'Get Task',
 		value: 'getTask',
-		action: 'Get a task and its images',
+		action: 'Get a Midjourney task and its images',
 		description: 'Read any task’s status, and download its images when it has finished (no new charge)',
 	},
 	{

@@ -1,0 +1,29 @@
+import { CometApi } from '../../../nodes/CometApi/CometApi.node';
+
+/*
+ * The node panel's labels: what n8n shows in the actions list, checked on the real description.
+ */
+
+type Option = { name: string; value: string; action?: string };
+const { properties } = new CometApi().description;
+const resources = properties.find((p) => p.name === 'resource')!.options as Option[];
+const operationsOf = (resource: string) =>
+	properties.find((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource))!.options as Option[];
+
+describe('Action names', () => {
+	it.each(['Bria', 'Flux', 'Kling', 'Midjourney', 'Replicate'])('%s: its Get Task action names the family', (family) => {
+		const getTask = operationsOf(family.toLowerCase()).find((o) => o.value === 'getTask')!;
+		expect(getTask.action).toMatch(new RegExp(`^Get a ${family} task`));
+	});
+
+	it('every action is in sentence case (n8n’s rule), the family names aside', () => {
+		const families = resources.map((r) => r.name);
+		for (const resource of resources) {
+			for (const option of operationsOf(resource.value)) {
+				const [first, ...rest] = option.action!.split(' ');
+				expect(first[0]).toBe(first[0].toUpperCase());
+				for (const word of rest) if (!families.includes(word) && word !== word.toUpperCase()) expect(word).toBe(word.toLowerCase());
+			}
+		}
+	});
+});
