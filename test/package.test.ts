@@ -136,6 +136,15 @@ describe('found by search', () => {
 		expect(readme).toContain('[Masks](#masks)');
 	});
 
+	it('the node\'s Docs links are pages without a #fragment (n8n appends its tracking parameters to them)', () => {
+		const { resources } = JSON.parse(readFileSync(join(root, 'nodes/CometApi/CometApi.node.json'), 'utf8')) as {
+			resources: Record<string, Array<{ url: string }>>;
+		};
+		const urls = Object.values(resources).flat().map((link) => link.url);
+		expect(urls.length).toBeGreaterThan(0);
+		for (const url of urls) expect(url).toMatch(/^https:\/\/[^#?]+$/);
+	});
+
 	it('every page in docs/ is linked from the README', () => {
 		const pages = readdirSync(join(root, 'docs')).filter((file) => file.endsWith('.md'));
 		expect(pages.length).toBeGreaterThan(0);
