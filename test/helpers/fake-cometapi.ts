@@ -156,10 +156,19 @@ export function registerRoute(route: string, handler: RouteHandler): void {
 }
 
 /** Routes with a variable path (e.g. a model ID in the path), tried when no exact route matches. */
-const patternRoutes: Array<{ method: string; path: RegExp; handler: RouteHandler; public: boolean }> = [];
+const patternRoutes: Array<{ method: string; path: RegExp; handler: RouteHandler; public: boolean; aside: boolean }> = [];
 
-export function registerRoutePattern(method: string, path: RegExp, handler: RouteHandler, options: { public?: boolean } = {}): void {
-	patternRoutes.push({ method, path, handler, public: options.public === true });
+/**
+ * `aside`: a route beside the API's own (the public price list): answered before overrides and the
+ * admission limit, and not kept in `requests`; its module records what it needs.
+ */
+export function registerRoutePattern(
+	method: string,
+	path: RegExp,
+	handler: RouteHandler,
+	options: { public?: boolean; aside?: boolean } = {},
+): void {
+	patternRoutes.push({ method, path, handler, public: options.public === true, aside: options.aside === true });
 }
 
 export interface FakeCometApi {
@@ -431,6 +440,11 @@ export async function startFakeCometApi(): Promise<FakeCometApi> {
 				} catch {
 					request.json = undefined;
 				}
+			}
+			const aside = patternRoutes.find((route) => route.aside && route.method === request?.method && route.path.test(request.path));
+			if (aside) {
+				await send(res, await aside.handler(request, context));
+				return;
 			}
 			requests.push(request);
 			let reply: FakeReply;

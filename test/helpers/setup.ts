@@ -2,6 +2,8 @@ import { sleep } from 'n8n-workflow';
 
 import { API_KEY, startFakeCometApi, type FakeCometApi, type FakeReply } from './fake-cometapi';
 import { runCometApi, useFilesystemBinaryMode, type NodeRun, type RunOptions } from './harness';
+// CometAPI's public price list (GET /api/models), which every run reads for its items' cost.
+import './fake-prices';
 
 /**
  * For a test file: starts the fake CometAPI once, clears its records and overrides before each

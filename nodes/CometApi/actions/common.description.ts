@@ -160,6 +160,17 @@ export const maxConcurrencyOption: INodeProperties = {
 	hint: 'Per account, per n8n process; read once per run, from the first item, so an expression here sees only item 0',
 };
 
+export const maxSpendOption: INodeProperties = {
+	displayName: 'Max Spend per Run (USD)',
+	name: 'maxSpendUsd',
+	type: 'number',
+	default: 0,
+	typeOptions: { minValue: 0, numberPrecision: 2 },
+	description:
+		'Stop sending paid requests once this run would pass this many US dollars, estimated from CometAPI’s public price list (not your invoice): the remaining items fail with reason spend_cap and are not billed. 0: no cap. See the README, Cost.',
+	hint: 'Read once per run, from the first item; models without a listed price count $0',
+};
+
 /** An operation's Options collection, its options sorted by display name as n8n lists them. */
 export function optionsCollection(options: INodeProperties[]): INodeProperties {
 	return {
@@ -177,6 +188,7 @@ export const commonOptions: INodeProperties[] = [
 	binaryOutputOption,
 	maxConcurrencyOption,
 	maxRetriesOption,
+	maxSpendOption,
 	outputModeOption,
 	rateLimitWaitOption,
 	retryTimeoutsOption,

@@ -104,6 +104,12 @@ export function readMaxConcurrency(this: IExecuteFunctions): number {
 	return Number.isFinite(value) && value >= 1 ? Math.floor(value) : DEFAULT_MAX_CONCURRENCY;
 }
 
+/** Max Spend per Run (USD), read once per run from the first item: undefined when off (unset or 0). */
+export function readMaxSpend(this: IExecuteFunctions): number | undefined {
+	const value = Number(readOptions.call(this, 0).maxSpendUsd);
+	return Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
 /**
  * Additional Body Fields (JSON): a JSON object whose keys are merged into the request body as they
  * are (model-specific fields such as watermark or guidance_scale). Other JSON-object parameters

@@ -79,12 +79,17 @@ async function runItems(
 			try {
 				// An item that waited for its slot does not start once the run has failed or was cancelled.
 				if (stopped()) continue;
-				results[itemIndex] = await operation.execute.call(this, itemIndex, item.context);
+				const output = await operation.execute.call(this, itemIndex, item.context);
+				results[itemIndex] = await run.spend.outputWithCost(itemIndex, output);
 			} catch (error) {
 				const nodeError = asNodeError(this, error, itemIndex);
 				const facts = settleFacts(nodeError, itemIndex, run);
+				// work billed (or maybe billed) carries its cost, on the error item and in the error's context
+				const cost = await run.spend.failedItemCost(itemIndex, facts.billed);
+				if (cost) nodeError.context.cost = cost;
 				if (this.continueOnFail()) {
-					results[itemIndex] = [{ json: errorJson(nodeError, itemIndex, facts), pairedItem: { item: itemIndex } }];
+					const json = { ...errorJson(nodeError, itemIndex, facts), ...(cost ? { cost } : {}) };
+					results[itemIndex] = [{ json, pairedItem: { item: itemIndex } }];
 				} else if (!firstError) {
 					// The first failure fails the node: the requests still in flight are aborted, not waited for.
 					firstError = nodeError;

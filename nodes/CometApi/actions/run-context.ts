@@ -1,8 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { accountOf, leaseLimiter } from '../transport';
+import { accountOf, getPriceList, leaseLimiter } from '../transport';
 import { ItemSlots } from './item-slots';
-import { readMaxConcurrency } from './parameters';
+import { readMaxConcurrency, readMaxSpend } from './parameters';
+import { RunSpend } from './spend';
 import { TaskLedger, type TaskRun } from './tasks';
 
 /**
@@ -18,6 +19,8 @@ export interface RunContext extends TaskRun {
 	readonly paid: ReadonlyMap<number, 'sent' | 'accepted'>;
 	/** Which items may hold their inputs and requests now. */
 	readonly slots: ItemSlots;
+	/** What the run spends: each item's cost, and Max Spend per Run (spend.ts). */
+	readonly spend: RunSpend;
 	/** Aborts the run's requests and waits still going (`signal`): its first failure, without continueOnFail. */
 	stop(): void;
 }
@@ -79,11 +82,15 @@ export async function createRunContext(this: IExecuteFunctions): Promise<OpenRun
 	// Every run of this account in this process shares one limiter: Max Concurrent Requests is a per-account cap.
 	const lease = leaseLimiter(await accountOf(this), maxConcurrency);
 	const paid = new Map<number, 'sent' | 'accepted'>();
+	// Prices are read (once per period per process) when the run first needs one.
+	const spend = new RunSpend(readMaxSpend.call(this), async () => await getPriceList(this));
 	const run: RunContext = {
 		maxConcurrency,
 		slots,
 		tasks: new TaskLedger(),
 		paid,
+		spend,
+		beforePaid: async (itemIndex, charge) => await spend.beforePaid(itemIndex, charge),
 		limiter: lease.limiter,
 		signal: abort.signal,
 		stop: () => abort.abort(),

@@ -36,3 +36,21 @@ export function reportTokenUsage(this: IExecuteFunctions, usage: unknown): void 
 		// An n8n whose node context cannot hold the metadata: the usage stays in the output JSON.
 	}
 }
+
+/**
+ * A reply's billed tokens for its cost (actions/spend.ts): input as above; output the reply's
+ * output tokens, with Gemini's `thoughtsTokenCount` (thinking is billed as output). Undefined when
+ * the reply has no usage.
+ */
+export function usageTokens(usage: unknown): { input: number; output: number } | undefined {
+	if (!usage || typeof usage !== 'object') return undefined;
+	const record = usage as IDataObject;
+	const input = tokens(
+		record.input_tokens ?? record.prompt_tokens ?? record.promptTokenCount ?? record.prompt_token_count,
+	);
+	const output =
+		tokens(
+			record.output_tokens ?? record.completion_tokens ?? record.candidatesTokenCount ?? record.candidates_token_count,
+		) + tokens(record.thoughtsTokenCount ?? record.thoughts_token_count);
+	return input === 0 && output === 0 ? undefined : { input, output };
+}

@@ -26,7 +26,9 @@ export type ErrorReason =
 	| 'task_failed'
 	| 'no_result'
 	| 'download'
-	| 'cancelled';
+	| 'cancelled'
+	/** Max Spend per Run reached: the request was not sent (actions/spend.ts). */
+	| 'spend_cap';
 
 export interface ErrorFacts {
 	billed: Billed;

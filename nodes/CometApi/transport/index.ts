@@ -7,6 +7,7 @@
  *                errors.ts: API errors and their hints
  * - stream.ts    replies streamed as Server-Sent Events; owned-stream.ts: bodies read on the node's own timer
  * - download.ts  result images from URLs, without the key
+ * - prices.ts    CometAPI's public price list (no key), read once per period per process
  * The task engine (actions/tasks/) sends its submissions and polls through json.ts.
  */
 export { baseUrlsOf, getBaseUrls, CREDENTIAL_TYPE, DEFAULT_BASE_URL, type ApiRoot, type BaseUrls } from './base-url';

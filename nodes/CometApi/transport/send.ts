@@ -11,6 +11,7 @@ import { sleep } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, getBaseUrls, type ApiRoot } from './base-url';
 import { reasonOf, withFacts, type Billed } from './billing';
+import { chargeOf, type Charge } from './prices';
 import { apiError, readApiError, type ApiErrorDetails } from './errors';
 import { holdsBase64, JsonBody } from './json-body';
 import {
@@ -96,6 +97,11 @@ export interface RequestRun {
 	requestAnswered(itemIndex: number): void;
 	/** Told when an item's paid request is sent, and when CometAPI accepted it (a 2xx): what an error says about billing. */
 	paidRequest?(itemIndex: number, stage: 'sent' | 'accepted'): void;
+	/**
+	 * Asked before an item's paid request is sent (once, not for its retries), with what it is priced
+	 * by: why it may not be sent (Max Spend per Run reached, actions/spend.ts), or undefined.
+	 */
+	beforePaid?(itemIndex: number, charge: Charge): Promise<string | undefined>;
 }
 
 /** Whether the request is billed work: a POST that is not marked free (GETs read and charge nothing). */
@@ -229,6 +235,10 @@ export async function send(
 	const body = holdsBase64(request.body) ? new JsonBody(request.body) : request.body;
 	let target = { url: `${baseUrl}${request.endpoint}`, method: request.method, body };
 	let redirects = 0;
+	if (paid && itemIndex !== undefined && run?.beforePaid) {
+		const refused = await run.beforePaid(itemIndex, chargeOf(request));
+		if (refused) throw spendCapError(this, refused, itemIndex);
+	}
 
 	for (let attempt = 1; ; attempt++) {
 		if (signal?.aborted) throw cancelledError(this, itemIndex);
@@ -360,6 +370,17 @@ export async function send(
 			return withAttempts(error, attempt);
 		}
 	}
+}
+
+/** A paid request not sent: Max Spend per Run was reached. */
+function spendCapError(context: Context, message: string, itemIndex: number): NodeApiError {
+	const error = apiError(
+		context.getNode(),
+		{ message, code: 'spend_cap' },
+		itemIndex,
+		'Nothing was sent for this item. Raise Max Spend per Run (USD) in the Options, or run the remaining items later.',
+	);
+	return withFacts(error, { billed: 'no', retrySafe: true, reason: 'spend_cap' });
 }
 
 /** A redirect the key may not follow: to another origin (or from https to http), or too many of them. */

@@ -58,6 +58,7 @@ const GENERATE_OPTIONS: Coverage = {
 	customSize: { value: '2048x2048', field: 'size', sent: '2048x2048' },
 	downloadUrls: { value: true },
 	maxConcurrency: { value: 3 },
+	maxSpendUsd: { value: 100 },
 	maxDownloadSize: { value: 5 },
 	maxRetries: { value: 0 },
 	moderation: { value: 'low', field: 'moderation', sent: 'low' },
@@ -86,6 +87,7 @@ const EDIT_OPTIONS: Coverage = {
 	inputFidelity: { value: 'high', field: 'input_fidelity', sent: 'high' },
 	maskProperty: { value: 'mask' },
 	maxConcurrency: { value: 2 },
+	maxSpendUsd: { value: 100 },
 	maxDownloadSize: { value: 5 },
 	maxRetries: { value: 0 },
 	n: { value: 2, field: 'n', sent: '2' },
@@ -106,6 +108,7 @@ const CHAT_OPTIONS: Coverage = {
 	binaryPropertyOutput: { value: 'picture' },
 	failWhenNoImage: { value: true },
 	maxConcurrency: { value: 2 },
+	maxSpendUsd: { value: 100 },
 	maxDownloadSize: { value: 5 },
 	maxImageLinks: { value: 5 },
 	maxRetries: { value: 0 },
@@ -125,6 +128,7 @@ const GEMINI_OPTIONS: Coverage = {
 	googleSearch: { value: true, field: 'tools', sent: [{ google_search: {} }] },
 	includeThoughts: { value: true },
 	maxConcurrency: { value: 2 },
+	maxSpendUsd: { value: 100 },
 	maxRetries: { value: 0 },
 	outputMode: { value: 'allInOne' },
 	rateLimitWait: { value: 60 },
@@ -149,6 +153,9 @@ const MJ_DOWNLOAD_OPTIONS: Coverage = {
 };
 const MJ_BODY_OPTIONS: Coverage = { additionalBodyFields: { value: '{"state": "run-7"}', field: 'state', sent: 'run-7' } };
 const MJ_SUBMIT_OPTIONS: Coverage = { ...MJ_RUN_OPTIONS, ...MJ_DOWNLOAD_OPTIONS, ...MJ_BODY_OPTIONS };
+
+/** Max Spend per Run: every operation that bills (not Get Task, which reads a task at no charge). */
+const BILLING_OPTIONS: Coverage = { maxSpendUsd: { value: 100 } };
 
 /** The options every task operation has: how it waits, where its images go (no Retry Timed-Out Requests: a task is submitted once). */
 const TASK_OPTIONS: Coverage = {
@@ -235,13 +242,13 @@ describe('Every option of every operation, set through the node, arrives in the 
 		['image', 'edit', EDIT_OPTIONS],
 		['image', 'chat', CHAT_OPTIONS],
 		['gemini', 'generateImage', GEMINI_OPTIONS],
-		...TASK_OPERATIONS.map(({ resource, operation, coverage }): [string, string, Coverage] => [resource, operation, coverage]),
+		...TASK_OPERATIONS.map(({ resource, operation, coverage }): [string, string, Coverage] => [resource, operation, { ...coverage, ...BILLING_OPTIONS }]),
 		...['flux', 'replicate', 'kling', 'bria'].map((resource): [string, string, Coverage] => [resource, 'getTask', TASK_OPTIONS]),
-		['midjourney', 'imagine', MJ_SUBMIT_OPTIONS],
-		['midjourney', 'action', MJ_SUBMIT_OPTIONS],
-		['midjourney', 'blend', MJ_SUBMIT_OPTIONS],
-		['midjourney', 'modal', MJ_SUBMIT_OPTIONS],
-		['midjourney', 'describe', { ...MJ_RUN_OPTIONS, ...MJ_BODY_OPTIONS }],
+		['midjourney', 'imagine', { ...MJ_SUBMIT_OPTIONS, ...BILLING_OPTIONS }],
+		['midjourney', 'action', { ...MJ_SUBMIT_OPTIONS, ...BILLING_OPTIONS }],
+		['midjourney', 'blend', { ...MJ_SUBMIT_OPTIONS, ...BILLING_OPTIONS }],
+		['midjourney', 'modal', { ...MJ_SUBMIT_OPTIONS, ...BILLING_OPTIONS }],
+		['midjourney', 'describe', { ...MJ_RUN_OPTIONS, ...MJ_BODY_OPTIONS, ...BILLING_OPTIONS }],
 		['midjourney', 'getTask', { ...MJ_RUN_OPTIONS, ...MJ_DOWNLOAD_OPTIONS }],
 	];
 	it.each(tables)('%s, %s: the tests below cover every option of its Options collection', (resource, operation, coverage) => {

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { itemError } from '../../helpers/item-error';
-import { optionsCollection, taskIdProperty } from '../common.description';
+import { maxSpendOption, optionsCollection, taskIdProperty } from '../common.description';
 import type { TaskRun } from './engine';
 import { outputTaskById, type TaskFamily } from './operation';
 import { maxWaitOption, taskOptions } from './options';
@@ -42,7 +42,8 @@ export function getTaskOperation(resource: string, family: TaskFamily, panel: { 
 		taskIdProperty(`The ID of a ${family.provider} task, as an earlier run output it (taskId, also in its error items)`, panel.taskIdHint),
 		...(panel.savedWaitToEnd ? [savedWaitToEndProperty] : []),
 		optionsCollection(
-			taskOptions.map((option) =>
+			// reading a task costs nothing: no Max Spend per Run
+			taskOptions.filter((option) => option !== maxSpendOption).map((option) =>
 				option === maxWaitOption
 					? { ...option, description: `${option.description} 0: read the task once and output its state, with its images when it has ended.` }
 					: option,

@@ -51,6 +51,8 @@ describe('Gemini: Generate or Edit Image, the request', () => {
 			usage: USAGE,
 			imageIndex: 1,
 			imageCount: 1,
+			// usageMetadata × the token prices ($0.5 / $60 per M): thinking tokens are billed as output
+			cost: { usd: 0.080565, basis: 'tokens', model: 'gemini-3.1-flash-image' },
 		});
 	});
 

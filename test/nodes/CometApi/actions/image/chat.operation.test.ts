@@ -65,6 +65,8 @@ describe('Chat Image: gpt-4o-image (Markdown with CDN links)', () => {
 			imageIndex: 1,
 			imageCount: 1,
 			url,
+			// gpt-4o-image has no pricing in the price list (fake-prices.ts)
+			cost: { basis: 'unknown', model: 'gpt-4o-image', note: 'the model has no price in CometAPI’s price list' },
 		});
 		expect(fake.api.imageHost.requests.map((r) => r.path)).toEqual(['/cdn/20250415/gen1.png']);
 		expectNoCredentialsAtImageHost();
@@ -441,6 +443,7 @@ describe('Chat Image: a reply without an image', () => {
 			usage: DEFAULT_USAGE,
 			imageSources: [],
 			imageCount: 0,
+			cost: { basis: 'unknown', model: 'gpt-4o-image', note: 'the model has no price in CometAPI’s price list' },
 		});
 	});
 });

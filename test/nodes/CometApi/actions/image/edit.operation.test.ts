@@ -63,6 +63,7 @@ describe('Edit Image', () => {
 			imageFields: ['data'],
 			imageIndex: 1,
 			imageCount: 1,
+			cost: { usd: 0.16646, basis: 'tokens', model: 'gpt-image-1' },
 		});
 	});
 

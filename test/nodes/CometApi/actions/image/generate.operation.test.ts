@@ -46,6 +46,8 @@ describe('Generate Image', () => {
 			created: 1763700000,
 			imageIndex: 1,
 			imageCount: 1,
+			// the reply's usage × the price list's token prices (fake-prices.ts: $5 / $40 per M tokens)
+			cost: { usd: 0.16646, basis: 'tokens', model: 'gpt-image-1' },
 		});
 	});
 
