@@ -4,9 +4,10 @@ import { BadRequest, registerRoute, registerRoutePattern, type FakeReply } from 
 import { books, envelopeReply, imageIn, jsonBody, TaskBook } from './fake-tasks';
 
 /*
- * Kling images on the fake CometAPI: POST /kling/v1/images/generations checks the body as Kling does
- * (prompt ≤ 500, negative_prompt ≤ 200, image as bare base64 ≤ 10 MB, n 1–9, the aspect ratios,
- * image_fidelity 0–1) and answers {code: 0, message, data: {task_id, task_status: "submitted"}};
+ * Kling images on the fake CometAPI: POST /kling/v1/images/generations checks the body as CometAPI's
+ * page documents it (model_name kling-v1 … kling-v3, prompt ≤ 2,500, negative_prompt ≤ 2,500 and
+ * not with an image, image as bare base64 JPEG or PNG ≤ 10 MB with an aspect ratio from 1:2.5 to
+ * 2.5:1, n 1–9, the aspect ratios with 21:9, resolution 1k / 2k, image_fidelity 0–1) and answers {code: 0, message, data: {task_id, task_status: "submitted"}};
  * GET /kling/v1/images/generations/{task_id} moves it submitted → processing → succeed (every image
  * in task_result.images[{index, url}]) or failed (task_status_msg). Refusals are Kling's envelope
  * with a non-zero code. A plan's detour answers polls with one of Kling's documented codes (with the
@@ -53,12 +54,25 @@ export const kling = new TaskBook(
 );
 books.push(kling);
 
-const FIELDS = new Set(['model_name', 'prompt', 'negative_prompt', 'image', 'image_fidelity', 'n', 'aspect_ratio', 'callback_url', 'image_reference', 'human_fidelity']);
-const RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4', '3:2', '2:3'];
+const FIELDS = new Set(['model_name', 'prompt', 'negative_prompt', 'image', 'image_fidelity', 'n', 'aspect_ratio', 'callback_url', 'image_reference', 'human_fidelity', 'resolution', 'element_list', 'watermark_info']);
+const RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4', '3:2', '2:3', '21:9'];
+const MODELS = ['kling-v1', 'kling-v1-5', 'kling-v2', 'kling-v2-1', 'kling-v3'];
 
 /** Kling's envelope: code 0 and the data, or a non-zero code and its message. */
 export function klingReply(code: number, message: string, data?: unknown, status = 200): FakeReply {
 	return { status, json: { code, message, request_id: randomUUID(), ...(data === undefined ? {} : { data }) } };
+}
+
+/** The pixel size of a PNG (IHDR) or baseline/progressive JPEG (SOF0–SOF2), read as a provider would. */
+function pixelSize(bytes: Buffer): { width: number; height: number } | undefined {
+	if (bytes.subarray(1, 4).toString('latin1') === 'PNG') return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+	for (let offset = 2; offset + 9 < bytes.length; ) {
+		if (bytes[offset] !== 0xff) return undefined;
+		const marker = bytes[offset + 1];
+		if (marker >= 0xc0 && marker <= 0xc2) return { height: bytes.readUInt16BE(offset + 5), width: bytes.readUInt16BE(offset + 7) };
+		offset += 2 + bytes.readUInt16BE(offset + 2);
+	}
+	return undefined;
 }
 
 const refuse = (message: string) => new BadRequest(klingReply(1201, message, undefined, 400));
@@ -68,18 +82,25 @@ registerRoute('POST /kling/v1/images/generations', (request) => {
 	const body = jsonBody(request);
 	for (const key of Object.keys(body)) if (!FIELDS.has(key)) throw refuse(`Unknown parameter: ${key}`);
 	if (typeof body.prompt !== 'string' || body.prompt.trim() === '') throw refuse('prompt is required');
-	if (body.prompt.length > 500) throw refuse('prompt cannot exceed 500 characters');
-	if (body.negative_prompt !== undefined && (typeof body.negative_prompt !== 'string' || body.negative_prompt.length > 200)) throw refuse('negative_prompt cannot exceed 200 characters');
+	if (body.prompt.length > 2500) throw refuse('prompt cannot exceed 2500 characters');
+	if (body.negative_prompt !== undefined && (typeof body.negative_prompt !== 'string' || body.negative_prompt.length > 2500)) throw refuse('negative_prompt cannot exceed 2500 characters');
+	if (body.negative_prompt !== undefined && body.image !== undefined) throw refuse('negative_prompt is not supported when image is set');
+	if (body.resolution !== undefined && !['1k', '2k'].includes(String(body.resolution))) throw refuse('resolution must be 1k or 2k');
+	if (body.model_name !== undefined && !MODELS.includes(String(body.model_name))) throw refuse(`model_name must be one of ${MODELS.join(', ')}`);
 	if (body.n !== undefined && (!Number.isInteger(body.n) || Number(body.n) < 1 || Number(body.n) > 9)) throw refuse('n must be an integer from 1 to 9');
 	if (body.aspect_ratio !== undefined && !RATIOS.includes(String(body.aspect_ratio))) throw refuse(`aspect_ratio must be one of ${RATIOS.join(', ')}`);
 	if (body.image_fidelity !== undefined && (typeof body.image_fidelity !== 'number' || body.image_fidelity < 0 || body.image_fidelity > 1)) throw refuse('image_fidelity must be from 0 to 1');
 	if (body.model_name !== undefined && typeof body.model_name !== 'string') throw refuse('model_name must be a string');
 	if (body.image !== undefined) {
+		let bytes: Buffer;
 		try {
-			imageIn(body.image, 'image', 'raw', 10 * 1024 * 1024);
+			bytes = imageIn(body.image, 'image', 'raw', 10 * 1024 * 1024);
 		} catch (error) {
 			throw error instanceof BadRequest ? refuse(JSON.stringify(error.reply.json)) : error;
 		}
+		if (bytes.toString('latin1', 8, 12) === 'WEBP') throw refuse('image must be JPEG or PNG');
+		const size = pixelSize(bytes);
+		if (size && Math.max(size.width / size.height, size.height / size.width) > 2.5) throw refuse('image aspect ratio must be between 1:2.5 and 2.5:1');
 	}
 	const task = kling.create(request, body, Number(body.n ?? 1));
 	return klingReply(0, 'SUCCEED', { task_id: task.id, task_status: 'submitted', task_status_msg: null, task_info: { external_task_id: null }, task_result: null, created_at: Date.now(), updated_at: Date.now() });

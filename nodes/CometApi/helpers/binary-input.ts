@@ -181,6 +181,8 @@ export interface InputBase64 {
 	base64: Base64Value;
 	/** The same as a data URI (`data:image/png;base64,…`). */
 	dataUri: Base64Value;
+	/** Pixel size read from the headers, when it could be read. */
+	size?: ImageSize;
 }
 
 /**
@@ -194,9 +196,9 @@ export async function readInputBase64(
 	itemIndex: number,
 	property: string,
 	fieldLabel: string,
-	limit?: { maxBytes: number; api: string },
+	limit?: { maxBytes: number; api: string; accepted?: AcceptedImages },
 ): Promise<InputBase64> {
-	const image = await readInputBlob.call(this, itemIndex, property, fieldLabel, undefined, { fromStore: true });
+	const image = await readInputBlob.call(this, itemIndex, property, fieldLabel, limit?.accepted, { fromStore: true });
 	if (limit && image.blob.size > limit.maxBytes) {
 		const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 		throw itemError(
@@ -211,5 +213,6 @@ export async function readInputBase64(
 		mimeType: image.mimeType,
 		base64: new Base64Value(image.blob),
 		dataUri: new Base64Value(image.blob, `data:${image.mimeType};base64,`),
+		...(image.size ? { size: image.size } : {}),
 	};
 }

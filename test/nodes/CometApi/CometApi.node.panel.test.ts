@@ -27,3 +27,22 @@ describe('Action names', () => {
 		}
 	});
 });
+
+describe('Aspect Ratio lists', () => {
+	const shape = (value: string) => {
+		const [width, height] = value.split(':').map(Number);
+		return width / height;
+	};
+	const lists = properties.filter((p) => p.name === 'aspectRatio' && p.type === 'options');
+
+	it('every family with an Aspect Ratio list is checked', () => {
+		expect(lists.map((p) => p.displayOptions?.show?.resource?.[0]).sort()).toEqual(['flux', 'gemini', 'kling']);
+	});
+
+	it.each(lists.map((p) => [p.displayOptions?.show?.resource?.[0], p] as const))('%s: its default first, then by shape, tallest to widest', (_family, list) => {
+		const values = (list.options as Option[]).map((o) => o.value);
+		expect(values[0]).toBe(list.default);
+		const shapes = values.slice(1).map(shape);
+		expect(shapes).toEqual([...shapes].sort((a, b) => a - b));
+	});
+});

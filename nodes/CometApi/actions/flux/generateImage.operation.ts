@@ -9,6 +9,7 @@ import {
 	optionsCollection,
 	promptProperty,
 } from '../common.description';
+import { defaultThenByShape } from '../aspect-ratios';
 import { oneBinaryFieldHint } from '../binary-fields.description';
 import { parseAdditionalFields, readModel, readOptions, readPrompt } from '../parameters';
 import type { RunContext } from '../run-context';
@@ -71,7 +72,7 @@ const properties: INodeProperties[] = [
 		name: 'aspectRatio',
 		type: 'options',
 		default: '16:9',
-		options: ASPECT_RATIOS.map((ratio) => ({ name: ratio, value: ratio })),
+		options: defaultThenByShape(ASPECT_RATIOS.map((ratio) => ({ name: ratio, value: ratio })), '16:9'),
 		displayOptions: { show: { sizeMode: ['aspectRatio'] } },
 		description: 'Shape of the image (aspect_ratio); BFL takes 21:9 to 9:21',
 	},

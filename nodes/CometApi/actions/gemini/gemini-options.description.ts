@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { defaultThenByShape } from '../aspect-ratios';
 import { binaryFieldsHint } from '../binary-fields.description';
 import {
 	additionalBodyFieldsOption,
@@ -42,8 +43,6 @@ export const RESPONSE_MODALITIES: Record<string, string[]> = {
 	image: ['IMAGE'],
 };
 
-const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name, 'en');
-
 export const geminiImageProperties: INodeProperties[] = [
 	modelProperty(DEFAULT_GEMINI_IMAGE_MODEL, 'searchGeminiImageModels'),
 	promptProperty(
@@ -65,10 +64,13 @@ export const geminiImageProperties: INodeProperties[] = [
 		name: 'aspectRatio',
 		type: 'options',
 		default: '',
-		options: [
-			{ name: 'Model Default (Not Sent)', value: '', description: 'The model picks (1:1, or the shape of the reference image)' },
-			...ASPECT_RATIOS.map((ratio) => ({ name: `${ratio} (${SHAPES[ratio]})`, value: ratio })),
-		].sort(byName),
+		options: defaultThenByShape(
+			[
+				{ name: 'Model Default (Not Sent)', value: '', description: 'The model picks (1:1, or the shape of the reference image)' },
+				...ASPECT_RATIOS.map((ratio) => ({ name: `${ratio} (${SHAPES[ratio]})`, value: ratio })),
+			],
+			'',
+		),
 		description: 'Shape of the image (generationConfig.imageConfig.aspectRatio)',
 	},
 	{

@@ -10,6 +10,7 @@ import {
 	optionsCollection,
 	promptProperty,
 } from '../common.description';
+import { defaultThenByShape } from '../aspect-ratios';
 import { oneBinaryFieldHint } from '../binary-fields.description';
 import { parseAdditionalFields, readModel, readOptions, readPrompt } from '../parameters';
 import type { RunContext } from '../run-context';
@@ -58,9 +59,7 @@ const properties: INodeProperties[] = [
 		name: 'aspectRatio',
 		type: 'options',
 		default: '',
-		options: [{ name: 'Model Default (Not Sent)', value: '' }, ...ASPECT_RATIOS.map((ratio) => ({ name: ratio, value: ratio }))].sort((a, b) =>
-			a.name.localeCompare(b.name, 'en'),
-		),
+		options: defaultThenByShape([{ name: 'Model Default (Not Sent)', value: '' }, ...ASPECT_RATIOS.map((ratio) => ({ name: ratio, value: ratio }))], ''),
 		description: 'Shape of the images (aspect_ratio)',
 	},
 	{

@@ -7,6 +7,7 @@ import {
 	searchEditModels,
 	searchGeminiImageModels,
 	searchImageModels,
+	searchKlingModels,
 } from '../../../../nodes/CometApi/methods/listSearch';
 import { API_KEY } from '../../../helpers/fake-cometapi';
 import { loadOptionsContext } from '../../../helpers/harness';
@@ -79,5 +80,13 @@ describe('Model picker: From list, per operation', () => {
 		const method = String(picker.modes![0].typeOptions?.searchListMethod);
 		const search = (node.methods.listSearch as Record<string, Search>)[method];
 		expect(await ids(search)).toEqual(expected);
+	});
+});
+
+describe('Model picker: Kling', () => {
+	it('lists Kling’s image models, newest first (kling-v3, the default, on top); the search text narrows it', async () => {
+		const names = async (filter?: string) => (await searchKlingModels.call(context(), filter)).results.map((r) => r.value);
+		expect(await names()).toEqual(['kling-v3', 'kling-v2-1', 'kling-v2', 'kling-v1-5', 'kling-v1']);
+		expect(await names('V2')).toEqual(['kling-v2-1', 'kling-v2']);
 	});
 });

@@ -1,7 +1,7 @@
 import { kling, klingReply } from '../../../../helpers/fake-kling';
 import { resultImage, useFakeTaskApis } from '../../../../helpers/fake-tasks';
-import { binaryBuffer } from '../../../../helpers/harness';
-import { makeJpeg } from '../../../../helpers/images';
+import { binaryBuffer, model } from '../../../../helpers/harness';
+import { makeJpeg, makePng, makeWebp } from '../../../../helpers/images';
 
 const fake = useFakeTaskApis();
 const { api } = fake;
@@ -15,10 +15,11 @@ describe('Kling, Generate Image', () => {
 	it('sends every field (image as bare base64), polls the task until succeed, downloads every task_result.images[].url', async () => {
 		const { error, output } = await generate(
 			{
-				modelName: 'kling-v2',
+				modelId: model('kling-v2'),
 				referenceImage: 'data',
 				aspectRatio: '3:2',
-				options: { negativePrompt: 'text, watermark', n: 3, imageFidelity: 0.7, additionalBodyFields: '{"callback_url": "https://example.com/hook"}' },
+				resolution: '2k',
+				options: { n: 3, imageFidelity: 0.7, additionalBodyFields: '{"callback_url": "https://example.com/hook"}' },
 			},
 			{ input },
 		);
@@ -31,9 +32,9 @@ describe('Kling, Generate Image', () => {
 		expect(api.requests[0].json).toEqual({
 			model_name: 'kling-v2',
 			prompt: 'a paper lantern festival',
-			negative_prompt: 'text, watermark',
 			n: 3,
 			aspect_ratio: '3:2',
+			resolution: '2k',
 			image_fidelity: 0.7,
 			image: reference.toString('base64'),
 			callback_url: 'https://example.com/hook',
@@ -65,9 +66,41 @@ describe('Kling, Generate Image', () => {
 		expect(error?.message).toMatch(/Unknown parameter: style/);
 	});
 
+	it('the default model is kling-v3, sent as model_name (without one Kling picks a legacy model); a 2,500-character prompt and 21:9 are taken', async () => {
+		const { error } = await generate({ prompt: 'x'.repeat(2500), aspectRatio: '21:9', options: { negativePrompt: 'text' } });
+		expect(error).toBeUndefined();
+		expect(api.requests[0].json).toEqual({ model_name: 'kling-v3', prompt: 'x'.repeat(2500), negative_prompt: 'text', aspect_ratio: '21:9' });
+	});
+
+	it('a workflow saved with the old free-text Model Name keeps it (it wins over Model)', async () => {
+		const { error, output } = await generate({ modelName: ' kling-v1-5 ', modelId: model('kling-v3') });
+		expect(error).toBeUndefined();
+		expect(api.requests[0].json).toMatchObject({ model_name: 'kling-v1-5' });
+		expect(output[0].json).toMatchObject({ model: 'kling-v1-5' });
+	});
+
+	it('a reference image at 2.5:1 is taken', async () => {
+		const wide = makePng(250, 100, 2);
+		const { error } = await generate({ referenceImage: 'data' }, { input: [{ binary: { data: { data: wide, mimeType: 'image/png' } } }] });
+		expect(error).toBeUndefined();
+		expect(api.requests[0].json).toMatchObject({ image: wide.toString('base64') });
+	});
+
 	it.each([
-		[{ prompt: 'x'.repeat(501) }, /Prompt has 501 characters, more than the 500/],
-		[{ options: { negativePrompt: 'y'.repeat(201) } }, /Negative Prompt has 201 characters/],
+		['a Negative Prompt with a reference image', { referenceImage: 'data', options: { negativePrompt: 'blur' } }, makeJpeg(16, 16, 1), /Negative Prompt together with a reference image/],
+		['a WEBP reference image', { referenceImage: 'data' }, makeWebp(16, 16), /image\/webp, which Kling does not take: it takes PNG or JPEG only|image\/webp, which Kling does not take: it takes JPEG or PNG only/],
+		['a reference image wider than 2.5:1', { referenceImage: 'data' }, makePng(300, 100, 1), /is 300×100, a shape Kling does not take: from 1:2\.5 to 2\.5:1/],
+		['a reference image taller than 1:2.5', { referenceImage: 'data' }, makeJpeg(40, 101, 1), /is 40×101, a shape Kling does not take/],
+	])('%s is refused before any request', async (_case, parameters, image, message) => {
+		const { error } = await generate(parameters, { input: [{ binary: { data: { data: image, mimeType: 'image/png' } } }] });
+		expect(error?.message).toMatch(message);
+		expect(api.requests).toHaveLength(0);
+	});
+
+	it.each([
+		[{ prompt: 'x'.repeat(2501) }, /Prompt has 2501 characters, more than the 2500/],
+		[{ options: { negativePrompt: 'y'.repeat(2501) } }, /Negative Prompt has 2501 characters/],
+		[{ resolution: '={{ "4k" }}' }, /Resolution "4k" is not one Kling takes/],
 		[{ options: { n: 10 } }, /Number of Images 10 is not a whole number from 1 to 9/],
 		[{ aspectRatio: '5:4' }, /Aspect Ratio "5:4" is not one Kling takes/],
 		[{ referenceImage: 'big' }, /more than the 10\.0 MB Kling takes/],
