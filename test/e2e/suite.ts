@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import * as n8nLib from '../../scripts/lib/n8n';
 import '../helpers/fake-chat'; // registers POST /v1/chat/completions on the fake API
 import '../helpers/fake-gemini'; // registers POST /v1beta/models/{model}:generateContent on the fake API
+import { prices } from '../helpers/fake-prices'; // serves the public price list, GET /api/models (no key)
 import { API_KEY, startFakeCometApi, type FakeCometApi } from '../helpers/fake-cometapi';
 import { parseMultipart } from '../helpers/fake-edits';
 import { makeJpeg, makePng } from '../helpers/images';
@@ -175,6 +176,12 @@ export function e2eSuite(version: string) {
 				expect(chatted.binary?.data).toMatchObject({ mimeType: 'image/png', fileName: 'image_1.png', fileExtension: 'png' });
 				for (const item of [generated, edited, chatted]) expect(item.pairedItem).toEqual({ item: 0 });
 				expect(edited.json).toMatchObject({ model: 'gpt-image-1', prompt: 'give the fox a scarf' });
+				// what each image cost, from the public price list (read without the key; once per 10 min per process,
+				// and each execution here is a process of its own): usage × token prices, or unknown without a price
+				expect(generated.json.cost).toEqual({ usd: 0.16646, basis: 'tokens', model: 'gpt-image-1' });
+				expect(chatted.json.cost).toEqual({ basis: 'unknown', model: 'gpt-4o-image', note: 'the model has no price in CometAPI’s price list' });
+				expect(prices.requests.length).toBeGreaterThan(0);
+				for (const request of prices.requests) expect(request.headers.authorization).toBeUndefined();
 				expect(chatted.json).toMatchObject({ model: 'gpt-4o-image', prompt: 'frame this photo on a wooden wall' });
 				expect(JSON.stringify(chatted.json)).toContain('Generation complete');
 				if (mode === 'default') expect(chatted.binary?.data.id).toBeUndefined();

@@ -68,3 +68,11 @@ export async function searchFluxModels(this: ILoadOptionsFunctions, filter?: str
 	const needle = (filter ?? '').trim().toLowerCase();
 	return { results: FLUX_MODELS.filter((id) => id.includes(needle)).map((id) => ({ name: id, value: id })) };
 }
+
+/** Kling's image models (POST /kling/v1/images/generations), newest first; the API has no list of them. */
+const KLING_MODELS = ['kling-v3', 'kling-v2-1', 'kling-v2', 'kling-v1-5', 'kling-v1'];
+
+export async function searchKlingModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const needle = (filter ?? '').trim().toLowerCase();
+	return { results: KLING_MODELS.filter((id) => id.includes(needle)).map((id) => ({ name: id, value: id })) };
+}
