@@ -7,12 +7,22 @@ import {
 	isGeminiModel,
 	isGenerationModel,
 } from '../helpers/model-families';
-import { apiRequest } from '../transport';
+import { apiRequest, findPrice, formatPrice, getPriceList } from '../transport';
 
 /*
  * "From list" of each operation's model picker: the account's models from GET /models that suit
  * the operation, by family name. Any other ID can still be entered in By ID mode.
  */
+
+/** Each model's price from CometAPI's public price list beside its name ("gpt-image-2 — $4 / $24 per M tokens"), where the list has one. */
+async function withPrices(context: ILoadOptionsFunctions, list: INodeListSearchResult): Promise<INodeListSearchResult> {
+	const prices = await getPriceList(context);
+	const results = list.results.map((result) => {
+		const { price } = findPrice(prices, [String(result.value)]);
+		return price ? { ...result, name: `${result.name} — ${formatPrice(price)}` } : result;
+	});
+	return { ...list, results };
+}
 
 async function listModels(
 	context: ILoadOptionsFunctions,
@@ -29,7 +39,7 @@ async function listModels(
 		.filter((id) => id && suits(id) && (!needle || id.toLowerCase().includes(needle)))
 		.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
 		.map((id) => ({ name: id, value: id }));
-	return { results };
+	return await withPrices(context, { results });
 }
 
 export async function searchImageModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
@@ -66,7 +76,7 @@ const FLUX_MODELS = [
 
 export async function searchFluxModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const needle = (filter ?? '').trim().toLowerCase();
-	return { results: FLUX_MODELS.filter((id) => id.includes(needle)).map((id) => ({ name: id, value: id })) };
+	return await withPrices(this, { results: FLUX_MODELS.filter((id) => id.includes(needle)).map((id) => ({ name: id, value: id })) });
 }
 
 /** Kling's image models (POST /kling/v1/images/generations), newest first; the API has no list of them. */
