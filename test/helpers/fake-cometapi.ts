@@ -385,6 +385,9 @@ export function imagesReply(body: Record<string, unknown>, context: RouteContext
 }
 
 export async function startFakeCometApi(): Promise<FakeCometApi> {
+	// Every fake serves the public price list (GET /api/models) beside the API, which every run reads
+	// for its items' cost; loaded here, not at the top, since fake-prices.ts registers through this module.
+	await import('./fake-prices');
 	const imageHost = await startImageHost();
 	const requests: RecordedRequest[] = [];
 	let override: Override | undefined;
