@@ -14,6 +14,7 @@ import * as image from './actions/image';
 import * as midjourney from './actions/midjourney';
 import * as kling from './actions/kling';
 import * as replicate from './actions/replicate';
+import { withRequestOptions } from './actions/request-options.description';
 import { router } from './actions/router';
 import { listSearch } from './methods';
 
@@ -40,7 +41,9 @@ export class CometApi implements INodeType {
 		name: 'cometApi',
 		icon: { light: 'file:cometapi.svg', dark: 'file:cometapi.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 2: the options that run the request are apart, in Request Options (request-options.description.ts)
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle:
 			'={{ {"generate": "Generate Image", "edit": "Edit Image", "chat": "Generate with Chat Model", "gemini:generateImage": "Gemini: Generate or Edit Image", "flux:generateImage": "Flux: Generate or Edit Image", "replicate:createPrediction": "Replicate: Run Model", "kling:generateImage": "Kling: Generate Image", "bria:editImage": "Bria: Edit Image", "flux:getTask": "Flux: Get Task", "replicate:getTask": "Replicate: Get Task", "kling:getTask": "Kling: Get Task", "bria:getTask": "Bria: Get Task", "midjourney:imagine": "Midjourney: Imagine", "midjourney:action": "Midjourney: Action", "midjourney:blend": "Midjourney: Blend", "midjourney:describe": "Midjourney: Describe", "midjourney:modal": "Midjourney: Vary Region", "midjourney:getTask": "Midjourney: Get Task"}[$parameter["resource"] === "image" ? $parameter["operation"] : $parameter["resource"] + ":" + $parameter["operation"]] }}',
 		description: 'Generate and edit images with CometAPI image models (gpt-image-1, dall-e-3, Seedream, Gemini, Midjourney, Flux, Kling, Bria…)',
@@ -49,7 +52,7 @@ export class CometApi implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'cometApi', required: true }],
-		properties: [
+		properties: withRequestOptions([
 			{
 				displayName: 'Resource',
 				name: 'resource',
@@ -65,7 +68,7 @@ export class CometApi implements INodeType {
 			...replicate.description,
 			...kling.description,
 			...bria.description,
-		],
+		]),
 	};
 
 	methods = { listSearch };

@@ -516,7 +516,8 @@ export function editorSuite(version: string) {
 		step('5. Generate: Add Option lists the options; Size (Custom) and Output Compression are offered once they apply', async () => {
 			await canvasNode('Generate an image').dblclick();
 			await visible(ndv());
-			const addOption = ndv().getByTestId('collection-parameter-add');
+			// Options first, then Request Options (version 2 of the node): each has its own add button
+			const addOption = ndv().getByTestId('collection-parameter-add').first();
 			const offered = page.getByTestId('collection-parameter-option');
 			const openAddOption = async (check: (names: string[]) => void) => {
 				await addOption.click();
@@ -527,6 +528,10 @@ export function editorSuite(version: string) {
 			expect(first).not.toContain('Size (Custom)');
 			expect(first).not.toContain('Output Compression');
 			// ── end of panel change ──
+			// Options holds what shapes the image; the request's options are in Request Options
+			for (const plumbing of ['Timeout (Seconds)', 'Max Retries', 'Rate Limit Wait (Seconds)', 'Max Concurrent Requests', 'Max Download Size (MB)', 'Output Mode', 'Put Output in Field']) {
+				expect(first).not.toContain(plumbing);
+			}
 			await shots.take(page, 'generate-add-option');
 
 			// Size: Auto (the default) first, then Custom, then sizes grouped by shape

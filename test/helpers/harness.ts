@@ -220,6 +220,11 @@ export interface RunOptions {
 	continueOnFail?: boolean;
 	/** A node run on the CometAPI node's output (e.g. a stand-in for Write Files to Disk). */
 	next?: INodeType;
+	/**
+	 * The node's typeVersion: 1 by default, all options in Options, as workflows saved before
+	 * version 2 have it; 2 (what the editor adds now) has the request's options in Request Options.
+	 */
+	typeVersion?: number;
 }
 
 export interface NodeRun {
@@ -282,7 +287,7 @@ function createExecution(options: RunOptions): Execution {
 		id: 'cometapi',
 		name: NODE_NAME,
 		type: NODE_TYPE,
-		typeVersion: 1,
+		typeVersion: options.typeVersion ?? 1,
 		position: [200, 0],
 		parameters: options.parameters as INodeParameters,
 		credentials: { cometApi: { id: 'cred-1', name: 'CometAPI account' } },

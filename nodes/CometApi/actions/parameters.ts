@@ -44,9 +44,15 @@ export function readPrompt(this: IExecuteFunctions, itemIndex: number): string {
 	return prompt;
 }
 
-/** The item's Options collection. */
+/**
+ * The item's Options and Request Options collections as one object. Version 1 of the node has them
+ * all in Options; version 2 keeps the request's in Request Options (request-options.description.ts).
+ */
 export function readOptions(this: IExecuteFunctions, itemIndex: number): IDataObject {
-	return this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	return {
+		...(this.getNodeParameter('options', itemIndex, {}) as IDataObject),
+		...(this.getNodeParameter('requestOptions', itemIndex, {}) as IDataObject),
+	};
 }
 
 /** Where the images go and how they are grouped (Put Output in Field, Output Mode). */

@@ -13,10 +13,13 @@ const mj = useFakeMidjourney();
 const fetches = () => mj.sequence().filter((line) => line.endsWith('/fetch') || line.endsWith('/list-by-condition')).length;
 const node = new CometApi().description;
 const properties = node.properties;
-const getTaskProperties = (resource: string) =>
+/** Get Task's panel in version 1 of the node (all options in Options), or in version 2 (Request Options apart). */
+const getTaskProperties = (resource: string, version = 1) =>
 	properties.filter((property) => {
 		const show = property.displayOptions?.show;
-		return show?.resource?.includes(resource) && show.operation?.includes('getTask');
+		const gate = show?.['@version'] as unknown[] | undefined;
+		const shown = !gate || (version === 1 ? gate.includes(1) : !gate.includes(1));
+		return shown && show?.resource?.includes(resource) && show.operation?.includes('getTask');
 	});
 
 /** The parameters n8n keeps of a saved node (as it does when it loads a workflow). */
@@ -84,6 +87,12 @@ describe('Get Task is one panel in every family', () => {
 		const maxWait = (panel[1].options as INodeProperties[]).find((option) => option.name === 'maxWait');
 		expect(maxWait?.description).toContain('0: read the task once');
 		expect(panel[1].options).toEqual(getTaskProperties('flux').find((property) => property.name === 'options')?.options);
+	});
+
+	it.each(families)('%s, version 2: the Task ID and Request Options holding the same options (nothing left for Options)', (resource) => {
+		const panel = getTaskProperties(resource, 2).filter((property) => property.name !== 'waitToEnd');
+		expect(panel.map((property) => property.name)).toEqual(['taskId', 'requestOptions']);
+		expect(panel[1].options).toEqual(getTaskProperties(resource).find((property) => property.name === 'options')?.options);
 	});
 
 	it('only Midjourney, whose Get Task had it, keeps Wait Until It Ends, shown only while it is off', () => {
