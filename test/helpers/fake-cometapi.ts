@@ -68,7 +68,7 @@ const GPT_IMAGE_FIELDS = new Set([
 	'moderation', 'user', 'stream', 'partial_images',
 ]);
 const ENUMS: Record<string, string[]> = {
-	quality: ['auto', 'low', 'medium', 'high', 'hd', 'standard'],
+	quality: ['auto', 'low', 'medium', 'high', 'hd', 'standard', 'xhigh', 'max'],
 	output_format: ['png', 'jpeg', 'webp'],
 	background: ['auto', 'transparent', 'opaque'],
 	moderation: ['auto', 'low'],
@@ -112,6 +112,31 @@ export function requireInteger(body: Record<string, unknown>, field: string, min
 			errorReply(400, `Invalid '${field}': expected an integer between ${min} and ${max}, got ${JSON.stringify(value)}.`, 'invalid_value', field),
 		);
 	}
+}
+
+/**
+ * OpenAI's size, quality and input_fidelity rules per GPT image generation (openai/codex
+ * codex-rs/skills/src/assets/samples/imagegen/references/image-api.md): gpt-image-1 / -1.5 take
+ * 1024x1024, 1536x1024, 1024x1536, auto; gpt-image-2 and later any WxH with edges multiples of 16,
+ * ≤ 3840, long:short ≤ 3:1, 655,360–8,294,400 pixels, and refuse input_fidelity; xhigh and max are 2.5's.
+ */
+export function checkGptImage(body: Record<string, unknown>) {
+	const match = /^gpt-image-(\d+(?:\.\d+)?)/.exec(String(body.model));
+	if (!match) return;
+	const version = Number(match[1]);
+	const invalid = (field: string, message: string) => new BadRequest(errorReply(400, message, 'invalid_value', field));
+	if (version >= 2 && body.input_fidelity !== undefined) throw new BadRequest(errorReply(400, "Unknown parameter: 'input_fidelity'.", 'unknown_parameter', 'input_fidelity'));
+	if ((body.quality === 'xhigh' || body.quality === 'max') && version < 2.5) throw invalid('quality', `Invalid value for 'quality': '${String(body.quality)}'.`);
+	const size = body.size;
+	if (typeof size !== 'string' || size === 'auto') return;
+	if (version < 2) {
+		if (!['1024x1024', '1536x1024', '1024x1536'].includes(size)) throw invalid('size', `Invalid value: '${size}'. Supported values are: '1024x1024', '1024x1536', '1536x1024', and 'auto'.`);
+		return;
+	}
+	const wh = /^(\d+)x(\d+)$/.exec(size);
+	const [w, h] = wh ? [Number(wh[1]), Number(wh[2])] : [0, 0];
+	const ok = wh && w % 16 === 0 && h % 16 === 0 && Math.max(w, h) <= 3840 && Math.max(w, h) / Math.min(w, h) <= 3 && w * h >= 655_360 && w * h <= 8_294_400;
+	if (!ok) throw invalid('size', `Invalid size '${size}'.`);
 }
 
 export function checkEnums(body: Record<string, unknown>) {
@@ -338,6 +363,7 @@ registerRoute('POST /v1/images/generations', (request, context) => {
 	requireInteger(body, 'n', 1, 10);
 	requireInteger(body, 'output_compression', 0, 100);
 	checkEnums(body);
+	checkGptImage(body);
 	const model = String(body.model);
 	const gptImage = model.startsWith('gpt-image');
 	if (gptImage) {

@@ -1,6 +1,6 @@
 import busboy from 'busboy';
 
-import { BadRequest, checkEnums, errorReply, imagesReply, registerRoute, requireInteger, requireString } from './fake-cometapi';
+import { BadRequest, checkEnums, checkGptImage, errorReply, imagesReply, registerRoute, requireInteger, requireString } from './fake-cometapi';
 import type { RecordedRequest } from './fake-cometapi';
 
 /*
@@ -122,6 +122,7 @@ registerRoute('POST /v1/images/edits', async (request, context) => {
 	if (body.input_fidelity !== undefined && !['low', 'high'].includes(String(body.input_fidelity))) {
 		refuse(`Invalid value for 'input_fidelity': ${JSON.stringify(body.input_fidelity)}.`, 'invalid_value', 'input_fidelity');
 	}
+	checkGptImage(body);
 	const model = String(body.model);
 	if (model.startsWith('gpt-image')) {
 		for (const field of Object.keys(body)) {

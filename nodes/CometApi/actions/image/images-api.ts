@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 
 import { toOutputItems, type OutputSettings } from '../../helpers/binary-output';
+import { gptImageSizeProblem, takesInputFidelity, takesQuality } from '../../helpers/gpt-image';
 import { collectImages } from '../../helpers/images-response';
 import { itemError } from '../../helpers/item-error';
 import { reportTokenUsage } from '../../helpers/token-usage';
@@ -84,6 +85,20 @@ export function buildImageBody(
 		);
 	}
 	if (!takesResponseFormat(model)) delete body.response_format;
+	// gpt-image-2 and later always edit at high fidelity and refuse the field.
+	if (!takesInputFidelity(model)) delete body.input_fidelity;
+	if (typeof body.size === 'string') {
+		const problem = gptImageSizeProblem(model, body.size);
+		if (problem) {
+			throw fail(
+				`the size ${body.size} does not suit ${model}: ${problem}`,
+				'gpt-image-2 and later take any WIDTHxHEIGHT with edges multiples of 16, up to 3840, long:short at most 3:1 and 655,360 to 8,294,400 pixels (e.g. 2048x2048, 3840x2160); gpt-image-1 and -1.5 take 1024x1024, 1536x1024, 1024x1536. Auto lets the model pick.',
+			);
+		}
+	}
+	if (typeof body.quality === 'string' && !takesQuality(model, body.quality)) {
+		throw fail(`Quality "${body.quality}" is for gpt-image-2.5 and later, not ${model}`, 'Choose Auto, Low, Medium or High.');
+	}
 	return { ...body, ...parseAdditionalFields(node, options.additionalBodyFields, itemIndex) };
 }
 

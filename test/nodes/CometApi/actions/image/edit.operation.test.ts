@@ -391,3 +391,19 @@ describe('Edit Image in a workflow (in-memory binary mode)', () => {
 		expect(output[0].binary!.data.id).toBeUndefined();
 	});
 });
+
+describe('Edit Image: input_fidelity and gpt-image-2', () => {
+	it('Input Fidelity is never sent to gpt-image-2 (always high fidelity; it refuses the field), and is sent to gpt-image-1', async () => {
+		const two = await edit({ modelId: model('gpt-image-2', 'id'), options: { inputFidelity: 'high', size: '2048x1152' } });
+		expect(two.error).toBeUndefined();
+		const sentTwo = textFields(await sentForm());
+		expect(sentTwo).toMatchObject({ model: 'gpt-image-2', size: '2048x1152' });
+		expect(sentTwo.input_fidelity).toBeUndefined();
+	});
+
+	it('gpt-image-1 still gets Input Fidelity', async () => {
+		const one = await edit({ options: { inputFidelity: 'high' } });
+		expect(one.error).toBeUndefined();
+		expect(textFields(await sentForm())).toMatchObject({ model: 'gpt-image-1', input_fidelity: 'high' });
+	});
+});

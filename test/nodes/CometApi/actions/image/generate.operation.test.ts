@@ -175,3 +175,49 @@ describe('Generate Image: a model that does not exist', () => {
 		expect(api.requests.map((r) => r.path)).toEqual(['/v1/images/generations']);
 	});
 });
+
+describe('Generate Image: GPT image sizes and qualities per model', () => {
+	it.each(['2048x2048', '2048x1152', '3840x2160', '2160x3840'])('gpt-image-2 takes the preset %s', async (size) => {
+		const { error, output } = await generate({ modelId: model('gpt-image-2', 'id'), options: { size } });
+		expect(error).toBeUndefined();
+		expect(generations()[0].json).toMatchObject({ model: 'gpt-image-2', size });
+		expect(output[0].json).toMatchObject({ size });
+	});
+
+	it('gpt-image-2 takes a custom size within the rules (edges multiples of 16, ≤ 3840, ≤ 3:1, 655,360–8,294,400 pixels)', async () => {
+		const { error } = await generate({ modelId: model('gpt-image-2', 'id'), options: { size: 'custom', customSize: '3840x1280' } });
+		expect(error).toBeUndefined();
+		expect(generations()[0].json).toMatchObject({ size: '3840x1280' });
+	});
+
+	it.each([
+		['gpt-image-2', '2050x2048', /both edges must be multiples of 16/],
+		['gpt-image-2', '3856x2160', /an edge may be at most 3840/],
+		['gpt-image-2', '3840x1264', /long edge may be at most 3 times/],
+		['gpt-image-2', '512x512', /655,360 to 8,294,400 pixels, and 512x512 has 262,144/],
+		['gpt-image-2', '2K', /takes a size as WIDTHxHEIGHT/],
+		['gpt-image-2.5-flare', '4096x2048', /an edge may be at most 3840/],
+		['gpt-image-1', '2048x2048', /gpt-image-1 takes only the sizes 1024x1024, 1536x1024, 1024x1536 or auto/],
+		['gpt-image-1.5', '1792x1024', /takes only the sizes/],
+	])('%s: the size %s is refused before anything is sent', async (id, customSize, message) => {
+		const { error } = await generate({ modelId: model(id, 'id'), options: { size: 'custom', customSize } });
+		expect(error?.message).toMatch(message);
+		expect(error?.context).toMatchObject({ billed: 'no' });
+		expect(api.requests).toHaveLength(0);
+	});
+
+	it('other models keep any size (Seedream 2K, dall-e-3 1792x1024)', async () => {
+		await generate({ modelId: model('doubao-seedream-4-0-250828', 'id'), options: { size: 'custom', customSize: '2K' } });
+		await generate({ modelId: model('dall-e-3', 'id'), options: { size: '1792x1024' } });
+		expect(generations().map((r) => r.json?.size)).toEqual(['2K', '1792x1024']);
+	});
+
+	it('Quality xhigh and max go to gpt-image-2.5 and later; refused before sending for earlier models', async () => {
+		const { error } = await generate({ modelId: model('gpt-image-2.5-flare', 'id'), options: { quality: 'xhigh' } });
+		expect(error).toBeUndefined();
+		expect(generations()[0].json).toMatchObject({ quality: 'xhigh' });
+		const refused = await generate({ modelId: model('gpt-image-2', 'id'), options: { quality: 'max' } });
+		expect(refused.error?.message).toMatch(/Quality "max" is for gpt-image-2.5 and later, not gpt-image-2/);
+		expect(generations()).toHaveLength(1);
+	});
+});
