@@ -23,8 +23,13 @@ import { useFakeCometApi } from './setup';
 export const RETIRED_MODELS = ['gemini-3.1-flash-image-preview', 'gemini-3-pro-image-preview', 'gemini-2.5-flash-image-preview'];
 
 export const GEMINI_PATH = /^\/v1beta\/models\/[^/]+:generateContent$/;
+// Google Cloud's model pages: Nano Banana 2 (gemini-3.1-flash-image) takes 14 ratios and 512–4K; Nano Banana Pro and the others 10 ratios and 1K–4K.
 export const ASPECT_RATIOS = ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9'];
 export const IMAGE_SIZES = ['1K', '2K', '4K'];
+export const FLASH_ASPECT_RATIOS = [...ASPECT_RATIOS, '1:4', '4:1', '1:8', '8:1'];
+export const FLASH_IMAGE_SIZES = ['512', ...IMAGE_SIZES];
+/** Google's limit for one inline file. */
+export const MAX_INLINE_BYTES = 7 * 1024 * 1024;
 const MIME_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/heic', 'image/heif'];
 const TOP_LEVEL = new Set(['contents', 'systemInstruction', 'generationConfig', 'tools', 'safetySettings', 'toolConfig', 'cachedContent']);
 const GENERATION_CONFIG = new Set([
@@ -134,11 +139,13 @@ function checkPart(part: unknown, where: string, images: GeminiImageIn[]): void 
 		throw invalid(`Invalid value at '${where}.inline_data.data' (TYPE_BYTES), Base64 decoding failed for "${String(data).slice(0, 30)}"`);
 	}
 	const bytes = Buffer.from(data, 'base64');
+	if (bytes.length > MAX_INLINE_BYTES) throw invalid(`${where}: inline data exceeds the 7 MB limit`);
 	if (SIGNATURES[mimeType] && !SIGNATURES[mimeType](bytes)) throw invalid(`${where}: the image is not a valid ${mimeType} file`);
 	images.push({ mimeType, data: bytes });
 }
 
-function checkGenerationConfig(config: unknown): Record<string, unknown> {
+function checkGenerationConfig(config: unknown, model: string): Record<string, unknown> {
+	const flash = /gemini-3\.1-flash-image/.test(model);
 	if (config === undefined) throw invalid('generationConfig.responseModalities must include IMAGE for an image model');
 	if (!isObject(config)) throw invalid("Invalid value at 'generation_config'");
 	for (const key of Object.keys(config)) {
@@ -151,7 +158,7 @@ function checkGenerationConfig(config: unknown): Record<string, unknown> {
 	const imageConfig = config.imageConfig ?? {};
 	if (!isObject(imageConfig)) throw invalid("Invalid value at 'generation_config.image_config'");
 	for (const [key, value] of Object.entries(imageConfig)) {
-		const allowed = key === 'aspectRatio' ? ASPECT_RATIOS : key === 'imageSize' ? IMAGE_SIZES : undefined;
+		const allowed = key === 'aspectRatio' ? (flash ? FLASH_ASPECT_RATIOS : ASPECT_RATIOS) : key === 'imageSize' ? (flash ? FLASH_IMAGE_SIZES : IMAGE_SIZES) : undefined;
 		if (!allowed) throw invalid(`Invalid JSON payload received. Unknown name "${key}" at 'generation_config.image_config': Cannot find field.`);
 		if (typeof value !== 'string' || !allowed.includes(value)) throw invalid(`Unsupported ${key}: ${JSON.stringify(value)}. Supported values: ${allowed.join(', ')}`);
 	}
@@ -191,8 +198,8 @@ export function readGeminiRequest(request: RecordedRequest): GeminiRequest {
 			throw invalid(`Invalid value at 'tools': ${JSON.stringify(tools)}`);
 		}
 	}
-	const imageConfig = checkGenerationConfig(body.generationConfig);
 	const model = decodeURIComponent(request.path.slice('/v1beta/models/'.length, -':generateContent'.length));
+	const imageConfig = checkGenerationConfig(body.generationConfig, model);
 	return { model, body, prompt, images, imageConfig };
 }
 

@@ -20,12 +20,29 @@ export const DEFAULT_GEMINI_IMAGE_MODEL = 'gemini-3.1-flash-image';
 export const MAX_REFERENCE_IMAGES = 14;
 export const REFERENCE_IMAGES_LABEL = 'Reference Image Fields';
 
-export const ASPECT_RATIOS = ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9'];
-export const IMAGE_SIZES = ['1K', '2K', '4K'];
+/** Every aspect ratio a Gemini image model takes; Nano Banana 2 takes them all. */
+export const ASPECT_RATIOS = ['1:1', '1:4', '1:8', '2:3', '3:2', '3:4', '4:1', '4:3', '4:5', '5:4', '8:1', '9:16', '16:9', '21:9'];
+export const IMAGE_SIZES = ['512', '1K', '2K', '4K'];
+/** Nano Banana Pro and the other Gemini image models: 10 ratios, 1K to 4K (Google Cloud's model pages). */
+const CLASSIC_RATIOS = ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9'];
+const CLASSIC_SIZES = ['1K', '2K', '4K'];
+/** Google's limit for one inline file (Google Cloud's model pages). */
+export const MAX_INLINE_IMAGE_BYTES = 7 * 1024 * 1024;
+
+/** The aspect ratios and image sizes a model takes: Nano Banana 2 (3.1 Flash Image) all of them, the others 10 ratios and 1K–4K. */
+export function geminiImageLimits(model: string): { aspectRatios: string[]; imageSizes: string[]; name: string } {
+	return /gemini-3\.1-flash-image/i.test(model)
+		? { aspectRatios: ASPECT_RATIOS, imageSizes: IMAGE_SIZES, name: 'Nano Banana 2' }
+		: { aspectRatios: CLASSIC_RATIOS, imageSizes: CLASSIC_SIZES, name: model };
+}
 
 /** The shape of each aspect ratio, for its label in the list. */
 const SHAPES: Record<string, string> = {
 	'1:1': 'Square',
+	'1:4': 'Tall, Nano Banana 2',
+	'1:8': 'Very Tall, Nano Banana 2',
+	'4:1': 'Banner, Nano Banana 2',
+	'8:1': 'Wide Banner, Nano Banana 2',
 	'2:3': 'Portrait',
 	'3:2': 'Landscape',
 	'3:4': 'Portrait',
@@ -56,8 +73,8 @@ export const geminiImageProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. product, style',
-		description: `Binary fields of the input item with images to edit, combine or take the style from, comma-separated, up to ${MAX_REFERENCE_IMAGES} (PNG, JPEG, WEBP; each up to 50 MB). They are sent in this order after the prompt. Leave empty to draw from the prompt alone.`,
-		hint: binaryFieldsHint(`up to ${MAX_REFERENCE_IMAGES} images, PNG, JPEG or WEBP, each up to 50 MB, sent in this order; empty: the prompt alone`),
+		description: `Binary fields of the input item with images to edit, combine or take the style from, comma-separated, up to ${MAX_REFERENCE_IMAGES} (PNG, JPEG, WEBP; each up to 7 MB, Google’s limit for an inline file). They are sent in this order after the prompt. Leave empty to draw from the prompt alone.`,
+		hint: binaryFieldsHint(`up to ${MAX_REFERENCE_IMAGES} images, PNG, JPEG or WEBP, each up to 7 MB, sent in this order; empty: the prompt alone`),
 	},
 	{
 		displayName: 'Aspect Ratio',
@@ -71,7 +88,7 @@ export const geminiImageProperties: INodeProperties[] = [
 			],
 			'',
 		),
-		description: 'Shape of the image (generationConfig.imageConfig.aspectRatio)',
+		description: 'Shape of the image (generationConfig.imageConfig.aspectRatio); 1:4, 1:8, 4:1 and 8:1 are Nano Banana 2’s only',
 	},
 	{
 		displayName: 'Image Size',
@@ -82,9 +99,10 @@ export const geminiImageProperties: INodeProperties[] = [
 			{ name: '1K', value: '1K', description: 'About 1024 pixels on the long side (Google’s default)' },
 			{ name: '2K', value: '2K', description: 'About 2048 pixels on the long side' },
 			{ name: '4K', value: '4K', description: 'About 4096 pixels on the long side (more output tokens)' },
+			{ name: '512', value: '512', description: 'About 512 pixels on the long side (Nano Banana 2 only; fewer output tokens)' },
 			{ name: 'Model Default (Not Sent)', value: '' },
 		],
-		description: 'Resolution of the image (generationConfig.imageConfig.imageSize); which sizes a model takes is up to the model',
+		description: 'Resolution of the image (generationConfig.imageConfig.imageSize): Nano Banana 2 takes 512 to 4K, the other models 1K to 4K'
 	},
 	{
 		displayName: 'Response',

@@ -23,8 +23,10 @@ import { withModelSuggestions } from '../model-suggestions';
 import type { RunContext } from '../run-context';
 import {
 	ASPECT_RATIOS,
+	geminiImageLimits,
 	geminiImageProperties,
 	IMAGE_SIZES,
+	MAX_INLINE_IMAGE_BYTES,
 	MAX_REFERENCE_IMAGES,
 	REFERENCE_IMAGES_LABEL,
 	RESPONSE_MODALITIES,
@@ -60,6 +62,14 @@ async function userParts(this: IExecuteFunctions, itemIndex: number, prompt: str
 	const parts: IDataObject[] = [{ text: prompt }];
 	for (const field of fields) {
 		const image = await readInputBlob.call(this, itemIndex, field, REFERENCE_IMAGES_LABEL);
+		if (image.blob.size > MAX_INLINE_IMAGE_BYTES) {
+			throw itemError(
+				this.getNode(),
+				itemIndex,
+				`the file in "${field}" (${REFERENCE_IMAGES_LABEL}) is ${(image.blob.size / 1024 / 1024).toFixed(1)} MB, more than the 7 MB Gemini takes for an inline image`,
+				'Resize or compress the image first (e.g. with the Edit Image node).',
+			);
+		}
 		parts.push({ inlineData: { mimeType: image.mimeType, data: Buffer.from(await image.blob.arrayBuffer()).toString('base64') } });
 	}
 	return parts;
@@ -77,6 +87,14 @@ function readRequest(this: IExecuteFunctions, itemIndex: number) {
 	}
 	const aspectRatio = readChoice(this, itemIndex, 'aspectRatio', 'Aspect Ratio', ASPECT_RATIOS);
 	const imageSize = readChoice(this, itemIndex, 'imageSize', 'Image Size', IMAGE_SIZES);
+	// What this model takes: Nano Banana 2 every ratio and 512; Nano Banana Pro and the others 10 ratios and 1K–4K.
+	const limits = geminiImageLimits(model);
+	if (aspectRatio && !limits.aspectRatios.includes(aspectRatio)) {
+		throw itemError(node, itemIndex, `Aspect Ratio "${aspectRatio}" is not one ${model} takes`, `Use one of ${limits.aspectRatios.join(', ')}; 1:4, 1:8, 4:1 and 8:1 are for gemini-3.1-flash-image (Nano Banana 2).`);
+	}
+	if (imageSize && !limits.imageSizes.includes(imageSize)) {
+		throw itemError(node, itemIndex, `Image Size "${imageSize}" is not one ${model} takes`, `Use one of ${limits.imageSizes.join(', ')}; 512 is for gemini-3.1-flash-image (Nano Banana 2).`);
+	}
 	const response = String(this.getNodeParameter('responseModalities', itemIndex, 'imageAndText'));
 	const imageConfig: IDataObject = {
 		...(aspectRatio ? { aspectRatio } : {}),

@@ -159,6 +159,22 @@ describe('Gemini: Generate or Edit Image, the request', () => {
 		expect(error?.context).toMatchObject({ reason: 'not_found', billed: 'no' });
 	});
 
+	it.each([
+		['1:8', '512'],
+		['8:1', '4K'],
+		['1:4', '1K'],
+		['4:1', '2K'],
+	])('Nano Banana 2 (the default) takes %s at %s', async (aspectRatio, imageSize) => {
+		const { error } = await fake.run({ aspectRatio, imageSize });
+		expect(error).toBeUndefined();
+		expect(fake.sent()[0].json?.generationConfig).toMatchObject({ imageConfig: { aspectRatio, imageSize } });
+	});
+
+	it('Nano Banana Pro takes the 10 ratios and 1K–4K', async () => {
+		const { error } = await fake.run({ modelId: model('gemini-3-pro-image', 'id'), aspectRatio: '21:9', imageSize: '4K' });
+		expect(error).toBeUndefined();
+	});
+
 	it('any model ID is accepted; a "models/" prefix is dropped', async () => {
 		await fake.run({ modelId: model('gemini-3-pro-image', 'id') });
 		await fake.run({ modelId: model('models/gemini-2.5-flash-image', 'id') });
@@ -176,6 +192,9 @@ describe('Gemini: Generate or Edit Image, the request', () => {
 		['an aspect ratio Gemini does not take', { aspectRatio: '={{ "7:3" }}' }, {}, 'Aspect Ratio "7:3" is not one Gemini takes'],
 		['an image size Gemini does not take', { imageSize: '={{ "8K" }}' }, {}, 'Image Size "8K" is not one Gemini takes'],
 		['an empty prompt', { prompt: ' ' }, {}, 'the Prompt is empty'],
+		['1:8 on Nano Banana Pro', { modelId: model('gemini-3-pro-image', 'id'), aspectRatio: '1:8' }, {}, 'Aspect Ratio "1:8" is not one gemini-3-pro-image takes'],
+		['512 on Nano Banana Pro', { modelId: model('gemini-3-pro-image', 'id'), imageSize: '512' }, {}, 'Image Size "512" is not one gemini-3-pro-image takes'],
+		['a reference image over 7 MB', { referenceImages: 'big' }, { big: { data: Buffer.concat([makePng(8, 8, 1), Buffer.alloc(7 * 1024 * 1024)]), mimeType: 'image/png' } }, 'is 7.0 MB, more than the 7 MB Gemini takes for an inline image'],
 		['invalid Additional Body Fields', { options: { additionalBodyFields: '{nope' } }, {}, 'is not valid JSON'],
 	])('%s stops the item before any request', async (_case, parameters, binary, message) => {
 		const { error } = await fake.run(parameters, withImages(binary as Record<string, InputBinary>));
