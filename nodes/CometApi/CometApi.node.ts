@@ -46,7 +46,8 @@ export class CometApi implements INodeType {
 		defaultVersion: 2,
 		subtitle:
 			'={{ {"generate": "Generate Image", "edit": "Edit Image", "chat": "Generate with Chat Model", "gemini:generateImage": "Gemini: Generate or Edit Image", "flux:generateImage": "Flux: Generate or Edit Image", "replicate:createPrediction": "Replicate: Run Model", "kling:generateImage": "Kling: Generate Image", "bria:editImage": "Bria: Edit Image", "flux:getTask": "Flux: Get Task", "replicate:getTask": "Replicate: Get Task", "kling:getTask": "Kling: Get Task", "bria:getTask": "Bria: Get Task", "midjourney:imagine": "Midjourney: Imagine", "midjourney:action": "Midjourney: Action", "midjourney:blend": "Midjourney: Blend", "midjourney:describe": "Midjourney: Describe", "midjourney:modal": "Midjourney: Vary Region", "midjourney:getTask": "Midjourney: Get Task"}[$parameter["resource"] === "image" ? $parameter["operation"] : $parameter["resource"] + ":" + $parameter["operation"]] }}',
-		description: 'Generate and edit images with CometAPI image models (gpt-image-1, dall-e-3, Seedream, Gemini, Midjourney, Flux, Kling, Bria…)',
+		description:
+			'Generate and edit images with CometAPI: gpt-image, Seedream, Gemini / Nano Banana, Midjourney, Flux, Kling, Bria, Replicate models; upscale, inpaint, expand, replace backgrounds',
 		defaults: { name: 'CometAPI' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

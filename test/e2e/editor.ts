@@ -20,7 +20,8 @@ import { describeRelease } from './releases';
 const OWNER = { email: 'owner@example.com', firstName: 'Ada', lastName: 'Owner', password: `Owner-${randomUUID().slice(0, 8)}-1` };
 const WRONG_KEY = `sk-wrong-${randomUUID().replace(/-/g, '')}`;
 const DEFAULT_BASE_URL = 'https://api.cometapi.com/v1';
-const SEARCH_TERMS = ['CometAPI', 'image', 'gpt-image', 'seedream', 'midjourney'];
+/** The node's name, every family, and task words people type (the codex aliases). */
+const SEARCH_TERMS = ['CometAPI', 'image', 'gpt-image', 'seedream', 'midjourney', 'flux', 'gemini', 'kling', 'bria', 'replicate', 'upscale', 'inpaint', 'background'];
 
 /** Models of the fake CometAPI's GET /models that no image operation lists. */
 const NOT_IMAGE_MODELS = ['gpt-4o-mini', 'claude-sonnet-4', 'text-embedding-3-small'];
