@@ -157,10 +157,30 @@ export async function waitForTask(
 		);
 		return withTask(withFacts(error, { reason: 'cancelled' }), taskId, last);
 	};
+	// A reply that a batch read brought while the task paused, when it says the task ended (polls.ts).
+	let news: IDataObject | undefined;
 	// Never sleeps past Max Wait: the last look is at the deadline, not one pause before it.
 	const pauseUnlessCancelled = async () => {
-		if (await waitUnlessCancelled(Math.max(0, Math.min(jittered(pause), deadline - Date.now())), run.signal)) return;
-		throw cancelled();
+		const ms = Math.max(0, Math.min(jittered(pause), deadline - Date.now()));
+		const batcher = batcherOf(run, api.provider, api.batch);
+		if (!batcher) {
+			if (await waitUnlessCancelled(ms, run.signal)) return;
+			throw cancelled();
+		}
+		const ended = new AbortController();
+		const stopWatching = batcher.watch(taskId, (reply) => {
+			if (api.state(reply).phase === 'pending') return;
+			news = reply;
+			ended.abort();
+		});
+		try {
+			const slept = await waitUnlessCancelled(ms, run.signal ? AbortSignal.any([run.signal, ended.signal]) : ended.signal);
+			if (run.signal?.aborted) throw cancelled();
+			if (slept || news) return;
+			throw cancelled();
+		} finally {
+			stopWatching();
+		}
 	};
 	const pacer = pacerOf(run, api.provider);
 	const noSuchTask = (status?: number) =>
@@ -193,8 +213,9 @@ export async function waitForTask(
 					}
 				: {};
 		// The family's batch read first (Midjourney): a task it did not find is read with its own fetch.
-		const batcher = batcherOf(run, api.provider, api.batch);
-		const look = batcher ? await batcher.look({ taskId, settings: options.poll, itemIndex, run, context: this }) : undefined;
+		const batcher = news ? undefined : batcherOf(run, api.provider, api.batch);
+		const look = news ? { kind: 'read' as const, reply: news } : batcher ? await batcher.look({ taskId, settings: options.poll, itemIndex, run, context: this }) : undefined;
+		news = undefined;
 		if (run.signal?.aborted) throw cancelled();
 		if (look?.kind === 'read') {
 			reply = look.reply;

@@ -13,7 +13,8 @@ import type { TaskRun } from './engine';
  *   Submissions never wait for a turn: the polls in flight hold at most
  *   POLLS_PER_SECOND × (a poll's latency) request slots, the rest go to submissions.
  * - a family with a batch route (Midjourney's list-by-condition) reads all the tasks due at one turn
- *   with one request, up to its batch size each; a task missing from the answer is read once with
+ *   with one request, up to its batch size each; a request with room left also reads tasks that
+ *   are pausing (the longest unread first), and a task it finds ended stops pausing at once; a task missing from the answer is read once with
  *   its own fetch (to tell "not found" from "left out"); a route the API refuses (404, 405, 400) is
  *   not used again in the run, and every task is read with its own fetch.
  *
@@ -42,19 +43,33 @@ export type BatchLook =
 	/** The request failed (a 429, 5xx, reset, timeout…). */
 	| { kind: 'failed'; error: unknown };
 
-/** Spaces a family's polls at least 1 / perSecond apart, in the order they asked. */
+/**
+ * Spaces a family's polls at least 1 / perSecond apart (2 % more, so no second ever holds more
+ * than perSecond of them, a timer's jitter included), in the order they asked.
+ */
 export class PollPacer {
 	private next = 0;
+	private last = -Infinity;
+	private readonly gapMs: number;
 
-	constructor(private readonly perSecond: number) {}
+	constructor(perSecond: number) {
+		this.gapMs = (1000 / perSecond) * 1.02;
+	}
 
 	/** Waits for the next turn; false when the signal aborted first. */
 	async turn(signal?: AbortSignal): Promise<boolean> {
-		const now = Date.now();
-		const at = Math.max(now, this.next);
-		this.next = at + 1000 / this.perSecond;
-		if (at <= now) return !signal?.aborted;
-		return await waitUnlessCancelled(at - now, signal);
+		for (;;) {
+			const now = Date.now();
+			const at = Math.max(now, this.next, this.last + this.gapMs);
+			this.next = at + this.gapMs;
+			if (at > now && !(await waitUnlessCancelled(at - now, signal))) return false;
+			if (signal?.aborted) return false;
+			// a turn whose timer fired late does not bring the next one closer
+			if (Date.now() >= this.last + this.gapMs) {
+				this.last = Date.now();
+				return true;
+			}
+		}
 	}
 }
 
@@ -75,6 +90,8 @@ export class TaskBatcher {
 	/** The API refused the route: every task is read with its own fetch. */
 	refused = false;
 	private waiting: Waiter[] = [];
+	/** The tasks pausing between their looks: a request with room left reads them too, and tells them when they ended. */
+	private readonly pausing = new Map<string, (reply: IDataObject) => void>();
 	private pumping = false;
 	/** Batch requests sent (for tests and measures). */
 	sent = 0;
@@ -90,6 +107,17 @@ export class TaskBatcher {
 			this.waiting.push({ ...waiter, resolve });
 			void this.pump();
 		});
+	}
+
+	/**
+	 * While the task pauses, a request with room left reads it too (free, no request more) and hands
+	 * its reply to `onReply`; returns the function that stops this.
+	 */
+	watch(taskId: string, onReply: (reply: IDataObject) => void): () => void {
+		this.pausing.set(taskId, onReply);
+		return () => {
+			if (this.pausing.get(taskId) === onReply) this.pausing.delete(taskId);
+		};
 	}
 
 	private async pump(): Promise<void> {
@@ -116,10 +144,21 @@ export class TaskBatcher {
 	private async send(chunk: Waiter[]): Promise<void> {
 		const [first] = chunk;
 		const ids = [...new Set(chunk.map((waiter) => waiter.taskId))];
+		// room left: the pausing tasks the longest unread go along (each moves to the back of the line)
+		const along: string[] = [];
+		for (const taskId of this.pausing.keys()) {
+			if (ids.length + along.length >= this.batch.size) break;
+			if (!ids.includes(taskId)) along.push(taskId);
+		}
+		for (const taskId of along) {
+			const onReply = this.pausing.get(taskId)!;
+			this.pausing.delete(taskId);
+			this.pausing.set(taskId, onReply);
+		}
 		this.sent += 1;
 		try {
 			const request: ApiRequest = {
-				...this.batch.request(ids),
+				...this.batch.request([...ids, ...along]),
 				timeoutSeconds: first.settings.timeoutSeconds,
 				// one attempt: a failed read is a missed look for each task, whose own loop looks again
 				maxRetries: 0,
@@ -138,6 +177,10 @@ export class TaskBatcher {
 			for (const waiter of chunk) {
 				const reply = found.get(waiter.taskId);
 				waiter.resolve(reply ? { kind: 'read', reply } : { kind: 'single' });
+			}
+			for (const taskId of along) {
+				const reply = found.get(taskId);
+				if (reply) this.pausing.get(taskId)?.(reply);
 			}
 		} catch (error) {
 			if (error instanceof NodeApiError && ROUTE_REFUSED.has(Number(error.httpCode))) {

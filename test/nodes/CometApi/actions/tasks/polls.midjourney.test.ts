@@ -110,6 +110,20 @@ describe('Midjourney tasks read in batches', () => {
 		expect(Date.now() - started).toBeLessThan(10_000);
 	}, 20_000);
 
+	it('a task pausing is read along with the tasks due: it ends as soon as a read finds it ended, not at its next look', async () => {
+		// item 0 looks every 50 ms at a task of 1.5 s; item 1 pauses 4 s to 6 s at first, its task ends after 300 ms
+		mj.plan((_route, body) => ({ durationMs: String(body.prompt).includes('slow') ? 1500 : 300 }));
+		const started = Date.now();
+		const { error, output } = await mj.run(
+			{ operation: 'imagine', prompt: '={{ $json.prompt }}', options: { pollInterval: '={{ $json.interval }}', maxWait: 1 } },
+			{ input: [{ json: { prompt: 'slow lighthouse', interval: 0.05 } }, { json: { prompt: 'quick lighthouse', interval: 5 } }] },
+		);
+		expect(error).toBeUndefined();
+		expect(output.map((item) => item.json.status)).toEqual(['SUCCESS', 'SUCCESS']);
+		expect(Date.now() - started).toBeLessThan(3000);
+		expect(lists().some((request) => idsOf(request).length === 2)).toBe(true);
+	});
+
 	it('list-by-condition is free: a read, not paid work', () => {
 		const request = midjourneyTasks.batch!.request(['1', '2']);
 		expect(request).toMatchObject({ method: 'POST', endpoint: LIST, body: { ids: ['1', '2'] }, free: true });
