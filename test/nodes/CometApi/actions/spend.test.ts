@@ -162,6 +162,24 @@ describe('Max Spend per Run', () => {
 		expect(error?.description).toMatch(/Raise Max Spend per Run/);
 	});
 
+	it('node version 2: Max Spend per Run is read from Request Options', async () => {
+		const { output } = await runCometApi({
+			parameters: {
+				resource: 'image',
+				operation: 'generate',
+				prompt: 'a lighthouse',
+				modelId: model(SEEDREAM),
+				requestOptions: { maxSpendUsd: 0.05, maxConcurrency: 1 },
+			},
+			credentials: { apiKey: API_KEY, baseUrl: api.baseUrl },
+			input: [{ json: {} }, { json: {} }, { json: {} }],
+			continueOnFail: true,
+			typeVersion: 2,
+		});
+		expect(generations()).toHaveLength(1);
+		expect(output.map((item) => item.json.reason ?? 'ok')).toEqual(['ok', 'spend_cap', 'spend_cap']);
+	});
+
 	it('without a price list the run goes on: the cap counts what the list prices', async () => {
 		prices.answer = 'fail';
 		const { output, error } = await generate(3, { maxSpendUsd: 0.01 }, SEEDREAM);
