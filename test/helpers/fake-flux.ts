@@ -11,7 +11,7 @@ import { books, envelopeReply, imageIn, jsonBody, onlyFields, TaskBook } from '.
  * an HTTP 200 instead. Sources of every shape: FAKES.md.
  */
 
-export const FLUX_MODELS = ['flux-pro-1.1', 'flux-pro-1.1-ultra', 'flux-pro', 'flux-dev', 'flux-kontext-pro', 'flux-kontext-max', 'flux-2-pro', 'flux-2-flex', 'flux-2-max'];
+export const FLUX_MODELS = ['flux-pro-1.1', 'flux-pro-1.1-ultra', 'flux-pro', 'flux-dev', 'flux-kontext-pro', 'flux-kontext-max', 'flux-2-pro', 'flux-2-flex', 'flux-2-max', 'flux-2-klein-4b', 'flux-2-klein-9b'];
 const COMMON = ['prompt', 'seed', 'output_format', 'safety_tolerance', 'prompt_upsampling', 'webhook_url', 'webhook_secret'];
 
 export const flux = new TaskBook(
@@ -24,10 +24,13 @@ books.push(flux);
 function fieldsOf(model: string): Set<string> {
 	const ratio = /ultra|kontext/.test(model);
 	const edits = /kontext|flux-2/.test(model);
+	// BFL's FLUX.2 endpoints reference: pro, flex, max take input_image … input_image_8, klein up to input_image_4; steps and guidance are flex's (and FLUX.1 dev's).
+	const references = /flux-2-klein/.test(model) ? 4 : /flux-2/.test(model) ? 8 : 4;
 	return new Set([
 		...COMMON,
-		...(ratio ? ['aspect_ratio', 'raw'] : ['width', 'height', 'steps', 'guidance']),
-		...(edits ? ['input_image', 'input_image_2', 'input_image_3', 'input_image_4'] : ['image_prompt', 'image_prompt_strength']),
+		...(ratio ? ['aspect_ratio', 'raw'] : ['width', 'height']),
+		...(/flux-2-flex|flux-dev/.test(model) ? ['steps', 'guidance'] : []),
+		...(edits ? ['input_image', ...Array.from({ length: references - 1 }, (_, i) => `input_image_${i + 2}`)] : ['image_prompt', 'image_prompt_strength']),
 	]);
 }
 
@@ -50,7 +53,14 @@ registerRoutePattern('POST', /^\/flux\/v1\/(?!get_result)[^/]+$/, (request, cont
 	if (body.output_format !== undefined && !['jpeg', 'png'].includes(String(body.output_format))) {
 		throw new BadRequest(errorReply(422, 'output_format must be jpeg or png', 'invalid_request', 'output_format'));
 	}
-	for (const key of ['input_image', 'image_prompt']) if (body[key] !== undefined) imageIn(body[key], key, 'raw', 20 * 1024 * 1024);
+	if (body.width !== undefined && body.height !== undefined && Number(body.width) * Number(body.height) > 2048 * 2048) {
+		throw new BadRequest(errorReply(422, 'width × height must be at most 4 megapixels', 'invalid_request', 'width'));
+	}
+	requireInteger(body, 'steps', 1, 50);
+	if (body.guidance !== undefined && (typeof body.guidance !== 'number' || body.guidance < 1.5 || body.guidance > 10)) {
+		throw new BadRequest(errorReply(422, 'guidance must be from 1.5 to 10', 'invalid_request', 'guidance'));
+	}
+	for (const key of Object.keys(body)) if (/^(input_image(_\d)?|image_prompt)$/.test(key)) imageIn(body[key], key, 'raw', 20 * 1024 * 1024);
 	const task = flux.create(request, body);
 	return { json: { id: task.id, polling_url: `${context.imageHost.origin}/not-cometapi/get_result?id=${task.id}` } };
 });

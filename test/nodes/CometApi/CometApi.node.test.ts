@@ -177,6 +177,8 @@ const FLUX_OPTIONS: Coverage = {
 	referenceImageKey: { value: 'input_image_2', field: 'input_image_2', sent: makePng(8, 8, 4).toString('base64') },
 	safetyTolerance: { value: 4, field: 'safety_tolerance', sent: 4 },
 	seed: { value: 7, field: 'seed', sent: 7 },
+	steps: { value: 30, field: 'steps', sent: 30 },
+	guidance: { value: 3.5, field: 'guidance', sent: 3.5 },
 };
 
 const KLING_OPTIONS: Coverage = {
@@ -199,8 +201,9 @@ const TASK_OPERATIONS = [
 		resource: 'flux',
 		operation: 'generateImage',
 		coverage: FLUX_OPTIONS,
-		parameters: { modelId: model('flux-kontext-max', 'id'), prompt: 'restyle it', referenceImage: 'photo', sizeMode: 'aspectRatio', aspectRatio: '9:16' },
-		body: { prompt: 'restyle it', aspect_ratio: '9:16' },
+		// flux-2-flex: the model that takes every option (Steps and Guidance are flex's)
+		parameters: { modelId: model('flux-2-flex', 'id'), prompt: 'restyle it', referenceImage: 'photo', sizeMode: 'dimensions', width: 1024, height: 768 },
+		body: { prompt: 'restyle it', width: 1024, height: 768 },
 		images: 1,
 	},
 	{
@@ -572,11 +575,11 @@ describe('Fields that say what they take', () => {
 	}
 
 	const ONE = [
-		'bria:editImage imageField', 'bria:editImage maskField', 'flux:generateImage referenceImage', 'kling:generateImage referenceImage',
+		'bria:editImage imageField', 'bria:editImage maskField', 'kling:generateImage referenceImage',
 		'midjourney:describe imageField', 'midjourney:modal maskField', 'replicate:createPrediction binaryField', 'image:edit maskProperty',
 	];
 	const SEVERAL = [
-		'image:edit imageProperties', 'image:chat inputImages', 'gemini:generateImage referenceImages',
+		'image:edit imageProperties', 'image:chat inputImages', 'gemini:generateImage referenceImages', 'flux:generateImage referenceImage',
 		'midjourney:blend blendImages', 'midjourney:imagine referenceImages',
 	];
 	const MASKS: Record<string, RegExp> = {

@@ -10,14 +10,22 @@ import {
 	promptProperty,
 } from '../common.description';
 import { defaultThenByShape } from '../aspect-ratios';
-import { oneBinaryFieldHint } from '../binary-fields.description';
-import { parseAdditionalFields, readModel, readOptions, readPrompt } from '../parameters';
+import { binaryFieldsHint } from '../binary-fields.description';
+import { parseAdditionalFields, parsePropertyNames, readModel, readOptions, readPrompt } from '../parameters';
 import type { RunContext } from '../run-context';
 import { runTask, taskOptions } from '../tasks';
 import { fluxApi } from './flux-api';
 
 export const DEFAULT_FLUX_MODEL = 'flux-pro-1.1';
-const REFERENCE_LABEL = 'Reference Image Field';
+const REFERENCE_LABEL = 'Reference Image Fields';
+/** FLUX.2 pro, flex and max take 8 reference images (input_image … input_image_8), klein 4; the other models one (BFL's endpoints reference). */
+export function maxReferenceImages(model: string): number {
+	if (/flux-2-klein/i.test(model)) return 4;
+	return /flux-2/i.test(model) ? 8 : 1;
+}
+/** BFL: at most 4 megapixels (FLUX.2; FLUX.1's limits are lower). */
+const MAX_PIXELS = 2048 * 2048;
+const isFlex = (model: string) => /flux-2-flex/i.test(model);
 const ASPECT_RATIOS = ['1:1', '16:9', '21:9', '2:3', '3:2', '3:4', '4:3', '9:16', '9:21'];
 
 const properties: INodeProperties[] = [
@@ -34,8 +42,8 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. data',
 		description:
-			'Binary field of the input item with an image for the model: the image to edit (Kontext, FLUX.2) or an image prompt (pro, ultra). Sent as base64 under the body key of the Send As option. Leave empty to draw from the prompt alone.',
-		hint: oneBinaryFieldHint('the image to edit (Kontext, FLUX.2) or an image prompt, PNG, JPEG, WEBP or GIF, up to 50 MB; empty: the prompt alone'),
+			'Binary fields of the input item with images for the model, comma-separated: the images to edit or combine (FLUX.2: up to 8, klein 4, sent as input_image, input_image_2 … input_image_8; Kontext: one) or one image prompt (pro, ultra). Sent as base64. Leave empty to draw from the prompt alone.',
+		hint: binaryFieldsHint('FLUX.2 up to 8 images (klein 4), the other models one, PNG, JPEG, WEBP or GIF, each up to 50 MB; empty: the prompt alone'),
 	},
 	{
 		displayName: 'Size',
@@ -56,7 +64,7 @@ const properties: INodeProperties[] = [
 		default: 1024,
 		typeOptions: { minValue: 64 },
 		displayOptions: { show: { sizeMode: ['dimensions'] } },
-		description: 'Width in pixels, a multiple of 32 (flux-pro-1.1: 256–1440)',
+		description: 'Width in pixels, a multiple of 32 (flux-pro-1.1: 256–1440; FLUX.2: width × height up to 4 MP)',
 	},
 	{
 		displayName: 'Height',
@@ -65,7 +73,7 @@ const properties: INodeProperties[] = [
 		default: 768,
 		typeOptions: { minValue: 64 },
 		displayOptions: { show: { sizeMode: ['dimensions'] } },
-		description: 'Height in pixels, a multiple of 32 (flux-pro-1.1: 256–1440)',
+		description: 'Height in pixels, a multiple of 32 (flux-pro-1.1: 256–1440; FLUX.2: width × height up to 4 MP)',
 	},
 	{
 		displayName: 'Aspect Ratio',
@@ -79,6 +87,14 @@ const properties: INodeProperties[] = [
 	optionsCollection([
 		...taskOptions,
 		additionalBodyFieldsOption,
+		{
+			displayName: 'Guidance (Flex)',
+			name: 'guidance',
+			type: 'number',
+			default: 4.5,
+			typeOptions: { minValue: 1.5, maxValue: 10, numberPrecision: 1 },
+			description: 'How closely flux-2-flex follows the prompt, 1.5 to 10 (guidance; flux-2-flex only)',
+		},
 		{
 			displayName: 'Output Format',
 			name: 'outputFormat',
@@ -106,13 +122,21 @@ const properties: INodeProperties[] = [
 			description: 'A fixed seed gives the same image for the same request (seed)',
 		},
 		{
+			displayName: 'Steps (Flex)',
+			name: 'steps',
+			type: 'number',
+			default: 50,
+			typeOptions: { minValue: 1, maxValue: 50 },
+			description: 'Number of inference steps of flux-2-flex, 1 to 50 (steps; flux-2-flex only)',
+		},
+		{
 			displayName: 'Send Reference Image As',
 			name: 'referenceImageKey',
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. input_image',
 			description:
-				'The body key the reference image goes under. Empty: input_image for Kontext and FLUX.2 models, image_prompt for the others.',
+				'The body key the first reference image goes under (the next ones: the key with _2, _3…). Empty: input_image for Kontext and FLUX.2 models, image_prompt for the others.',
 		},
 	]),
 ];
@@ -144,6 +168,9 @@ function readSize(this: IExecuteFunctions, itemIndex: number): IDataObject {
 		}
 		size[name] = value;
 	}
+	if (Number(size.width) * Number(size.height) > MAX_PIXELS) {
+		throw itemError(this.getNode(), itemIndex, `the size ${String(size.width)}×${String(size.height)} is more than the 4 megapixels Flux takes`, 'Keep Width × Height at most 4,194,304 pixels, e.g. 2048×2048 or 2560×1600.');
+	}
 	return size;
 }
 
@@ -157,23 +184,45 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: R
 	if (safety !== undefined && (!Number.isInteger(safety) || Number(safety) < 0 || Number(safety) > 6)) {
 		throw itemError(this.getNode(), itemIndex, `the Safety Tolerance ${String(safety)} is not a whole number from 0 to 6`, 'Use 0 (strict) to 6 (least strict).');
 	}
+	const flex: IDataObject = {};
+	for (const [name, label, min, max, whole] of [['steps', 'Steps', 1, 50, true], ['guidance', 'Guidance', 1.5, 10, false]] as const) {
+		const value = options[name];
+		if (value === undefined) continue;
+		if (!isFlex(model)) {
+			throw itemError(this.getNode(), itemIndex, `${label} (Flex) is for flux-2-flex only, not ${model}`, `Remove the ${label} (Flex) option, or pick flux-2-flex.`);
+		}
+		if (typeof value !== 'number' || value < min || value > max || (whole && !Number.isInteger(value))) {
+			throw itemError(this.getNode(), itemIndex, `the ${label} ${String(value)} is not ${whole ? 'a whole number ' : ''}from ${min} to ${max}`, `flux-2-flex takes ${name} from ${min} to ${max}.`);
+		}
+		flex[name] = value;
+	}
 	const additional = parseAdditionalFields(this.getNode(), options.additionalBodyFields, itemIndex);
-	const field = String(this.getNodeParameter('referenceImage', itemIndex, '') ?? '').trim();
-	const reference = field ? await readInputBase64.call(this, itemIndex, field, REFERENCE_LABEL) : undefined;
+	const fields = parsePropertyNames(this.getNodeParameter('referenceImage', itemIndex, ''));
+	const most = maxReferenceImages(model);
+	if (fields.length > most) {
+		throw itemError(this.getNode(), itemIndex, `${REFERENCE_LABEL} lists ${fields.length} images, more than the ${most} ${model} takes`, 'FLUX.2 pro, flex and max take up to 8 reference images, klein 4, the other models one.');
+	}
 	const key = referenceImageKey(model, options.referenceImageKey);
+	const references: IDataObject = {};
+	for (const [index, field] of fields.entries()) {
+		const image = await readInputBase64.call(this, itemIndex, field, REFERENCE_LABEL);
+		references[index === 0 ? key : `${key}_${index + 1}`] = image.base64;
+	}
+	const field = fields.join(', ');
 	const body: IDataObject = {
 		prompt,
 		...size,
 		...(options.seed !== undefined ? { seed: Number(options.seed) } : {}),
 		...(options.outputFormat ? { output_format: options.outputFormat } : {}),
 		...(safety !== undefined ? { safety_tolerance: safety } : {}),
-		...(reference ? { [key]: reference.base64 } : {}),
+		...flex,
+		...references,
 		...additional,
 	};
 	return await runTask.call(this, fluxApi, itemIndex, run, {
 		request: { method: 'POST', root: 'host', endpoint: `/flux/v1/${encodeURIComponent(model)}`, body },
 		options,
-		json: { model, prompt, ...size, ...(reference ? { referenceImage: field, referenceImageKey: key } : {}) },
+		json: { model, prompt, ...size, ...(fields.length > 0 ? { referenceImage: field, referenceImageKey: key } : {}) },
 		requestedFormat: typeof options.outputFormat === 'string' ? options.outputFormat : undefined,
 	});
 }

@@ -140,3 +140,46 @@ describe('Flux, Generate or Edit Image', () => {
 		expect(api.requests[0].json?.input_image).toBe(jpeg.toString('base64'));
 	});
 });
+
+describe('Flux, FLUX.2: several reference images, 4 MP, flex steps and guidance', () => {
+	const three = [{ binary: { a: { data: makePng(16, 16, 1), mimeType: 'image/png' }, b: { data: makeJpeg(16, 16, 2), mimeType: 'image/jpeg' }, c: { data: makePng(16, 16, 3), mimeType: 'image/png' } } }];
+
+	it('three reference images go to flux-2-pro as input_image, input_image_2, input_image_3, in order', async () => {
+		const { error, output } = await generate({ modelId: model('flux-2-pro'), referenceImage: 'a, b ,c' }, { input: three });
+		expect(error).toBeUndefined();
+		const sent = api.requests[0].json!;
+		expect(Object.keys(sent)).toEqual(['prompt', 'input_image', 'input_image_2', 'input_image_3']);
+		expect(sent.input_image_2).toBe(makeJpeg(16, 16, 2).toString('base64'));
+		expect(output[0].json).toMatchObject({ referenceImage: 'a, b, c', referenceImageKey: 'input_image' });
+	});
+
+	it.each([
+		['flux-2-klein-4b', 5, 'lists 5 images, more than the 4 flux-2-klein-4b takes'],
+		['flux-2-max', 9, 'lists 9 images, more than the 8 flux-2-max takes'],
+		['flux-kontext-pro', 2, 'lists 2 images, more than the 1 flux-kontext-pro takes'],
+	])('%s: %i reference images are refused before anything is sent', async (id, count, message) => {
+		const binary = Object.fromEntries(Array.from({ length: count }, (_, i) => [`r${i}`, { data: makePng(8, 8, i), mimeType: 'image/png' }]));
+		const { error } = await generate({ modelId: model(id as string, 'id'), referenceImage: Object.keys(binary).join(',') }, { input: [{ binary }] });
+		expect(error?.message).toContain(message);
+		expect(api.requests).toHaveLength(0);
+	});
+
+	it('more than 4 megapixels is refused before sending; 2048×2048 is taken', async () => {
+		const refused = await generate({ modelId: model('flux-2-pro'), sizeMode: 'dimensions', width: 2080, height: 2048 });
+		expect(refused.error?.message).toMatch(/2080×2048 is more than the 4 megapixels/);
+		expect(api.requests).toHaveLength(0);
+		const { error } = await generate({ modelId: model('flux-2-pro'), sizeMode: 'dimensions', width: 2048, height: 2048 });
+		expect(error).toBeUndefined();
+	});
+
+	it('Steps and Guidance go to flux-2-flex; for other models, or out of range, they are refused before sending', async () => {
+		const { error } = await generate({ modelId: model('flux-2-flex'), options: { steps: 28, guidance: 3.5 } });
+		expect(error).toBeUndefined();
+		expect(api.requests[0].json).toMatchObject({ steps: 28, guidance: 3.5 });
+		const other = await generate({ modelId: model('flux-2-pro'), options: { steps: 28 } });
+		expect(other.error?.message).toMatch(/Steps \(Flex\) is for flux-2-flex only, not flux-2-pro/);
+		const range = await generate({ modelId: model('flux-2-flex'), options: { guidance: 12 } });
+		expect(range.error?.message).toMatch(/Guidance 12 is not from 1.5 to 10/);
+		expect(api.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+	});
+});
