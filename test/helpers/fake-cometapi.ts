@@ -139,6 +139,40 @@ export function checkGptImage(body: Record<string, unknown>) {
 	if (!ok) throw invalid('size', `Invalid size '${size}'.`);
 }
 
+/**
+ * Seedream 4.0 / 4.5 / 5.0 on /images/generations (BytePlus ModelArk image generation API): `image`
+ * a list of ≤ 14 lowercase data URIs (or URLs), each ≤ 10 MB; sizes per model (5.0: 2K, 3K or
+ * 3,686,400–10,404,496 pixels; 4.5: 2K, 4K or 3,686,400–16,777,216; 4.0: 1K, 2K, 4K or
+ * 921,600–16,777,216); references + max_images ≤ 15; guidance_scale and seed refused (3.0 only).
+ */
+export function checkSeedream(body: Record<string, unknown>) {
+	const model = String(body.model);
+	if (!/seedream/.test(model)) return;
+	const invalid = (field: string, message: string) => new BadRequest(errorReply(400, message, 'InvalidParameter', field));
+	for (const field of ['guidance_scale', 'seed']) if (body[field] !== undefined) throw invalid(field, `The parameter \`${field}\` specified in the request is not valid for model ${model}.`);
+	const images = body.image === undefined ? [] : Array.isArray(body.image) ? body.image : [body.image];
+	if (images.length > 14) throw invalid('image', 'The number of reference images must not exceed 14.');
+	for (const image of images) {
+		const match = typeof image === 'string' ? /^data:image\/(png|jpeg|webp|gif|bmp|tiff);base64,([A-Za-z0-9+/]+=*)$/.exec(image) : null;
+		if (!match) throw invalid('image', 'The image must be a URL or a data URI in lowercase format, e.g. data:image/png;base64,…');
+		if (Buffer.from(match[2], 'base64').length > 10 * 1024 * 1024) throw invalid('image', 'The image must not exceed 10 MB.');
+	}
+	const size = typeof body.size === 'string' ? body.size : undefined;
+	const rules = /seedream-5/.test(model) ? { presets: ['2K', '3K'], min: 3_686_400, max: 10_404_496 } : /seedream-4-5/.test(model) ? { presets: ['2K', '4K'], min: 3_686_400, max: 16_777_216 } : { presets: ['1K', '2K', '4K'], min: 921_600, max: 16_777_216 };
+	if (size !== undefined && size !== 'auto') {
+		const wh = /^(\d+)x(\d+)$/.exec(size);
+		const ok = wh ? Number(wh[1]) * Number(wh[2]) >= rules.min && Number(wh[1]) * Number(wh[2]) <= rules.max : rules.presets.includes(size);
+		if (!ok) throw invalid('size', `The parameter \`size\` specified in the request is not valid: ${size}.`);
+	}
+	if (body.sequential_image_generation !== undefined && !['auto', 'disabled'].includes(String(body.sequential_image_generation))) throw invalid('sequential_image_generation', 'sequential_image_generation must be auto or disabled');
+	const options = body.sequential_image_generation_options as { max_images?: unknown } | undefined;
+	if (options?.max_images !== undefined) {
+		const most = Number(options.max_images);
+		if (!Number.isInteger(most) || most < 1 || most > 15 || most + images.length > 15) throw invalid('sequential_image_generation_options.max_images', 'The number of reference images plus max_images must not exceed 15.');
+	}
+	if (body.watermark !== undefined && typeof body.watermark !== 'boolean') throw invalid('watermark', 'watermark must be a boolean');
+}
+
 export function checkEnums(body: Record<string, unknown>) {
 	for (const [field, allowed] of Object.entries(ENUMS)) {
 		const value = body[field];
@@ -364,6 +398,7 @@ registerRoute('POST /v1/images/generations', (request, context) => {
 	requireInteger(body, 'output_compression', 0, 100);
 	checkEnums(body);
 	checkGptImage(body);
+	checkSeedream(body);
 	const model = String(body.model);
 	const gptImage = model.startsWith('gpt-image');
 	if (gptImage) {
@@ -383,7 +418,9 @@ registerRoute('POST /v1/images/generations', (request, context) => {
 export function imagesReply(body: Record<string, unknown>, context: RouteContext): FakeReply {
 	const model = String(body.model);
 	const gptImage = model.startsWith('gpt-image');
-	const n = typeof body.n === 'number' ? body.n : 1;
+	const seedream = model.includes('seedream');
+	const sequential = body.sequential_image_generation === 'auto' ? Number((body.sequential_image_generation_options as { max_images?: number } | undefined)?.max_images ?? 15) : undefined;
+	const n = sequential ?? (typeof body.n === 'number' ? body.n : 1);
 	const format = typeof body.output_format === 'string' ? body.output_format : undefined;
 	const useUrl = !gptImage && body.response_format !== 'b64_json';
 	const data = Array.from({ length: n }, (_, index) => {
@@ -406,6 +443,8 @@ export function imagesReply(body: Record<string, unknown>, context: RouteContext
 						...(format ? { output_format: format } : {}),
 					}
 				: {}),
+			// BytePlus: usage counts the images made (billed per image); output_tokens = Σ(w×h)/256 (as if 2048×2048 each).
+			...(seedream ? { usage: { generated_images: n, output_tokens: 16384 * n, total_tokens: 16384 * n } } : {}),
 		},
 	};
 }

@@ -9,6 +9,8 @@ import { hasApiError, replyError } from './reply-error';
 
 export interface CollectOptions extends DownloadOptions {
 	downloadUrls: boolean;
+	/** Filled with the images of a batch the provider could not make (`data[i].error`, Seedream): {imageIndex, code, message}. */
+	failures?: IDataObject[];
 }
 
 /**
@@ -47,6 +49,10 @@ export async function collectImages(
 		if (record.b64_json instanceof DecodedBase64 || (typeof record.b64_json === 'string' && record.b64_json !== '')) {
 			const image = decodeResultImage.call(this, record.b64_json, index, { itemIndex, reply: 'CometAPI’s reply' });
 			images.push({ ...image, revisedPrompt });
+		} else if (options.failures && record.error && typeof record.error === 'object') {
+			// One image of a batch failed (Seedream: after a moderation failure the batch goes on): the others are kept.
+			const error = record.error as IDataObject;
+			options.failures.push({ imageIndex: index + 1, code: error.code ?? null, message: typeof error.message === 'string' ? error.message : 'failed' });
 		} else if (typeof record.url === 'string' && record.url !== '') {
 			if (!options.downloadUrls) {
 				images.push({ url: record.url, revisedPrompt });
@@ -61,6 +67,15 @@ export async function collectImages(
 				{ itemIndex, description: `The entry had the fields: ${Object.keys(record).join(', ') || 'none'}.` },
 			);
 		}
+	}
+	if (images.length === 0 && options.failures && options.failures.length > 0) {
+		const [first] = options.failures;
+		const error = new NodeOperationError(this.getNode(), `No image could be made: ${String(first.message)}`, {
+			itemIndex,
+			description: `Every image of the reply failed (${options.failures.map((failure) => `image ${String(failure.imageIndex)}: ${String(failure.code ?? '')} ${String(failure.message)}`.trim()).join('; ')}). Change the prompt or the reference images.`,
+		});
+		error.context.apiErrorCode = typeof first.code === 'string' ? first.code : null;
+		throw error;
 	}
 	return images;
 }

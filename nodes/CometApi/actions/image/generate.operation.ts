@@ -20,6 +20,7 @@ import {
 	type BodyOption,
 } from './image-options.description';
 import { imagesReplyToItems, readImagesRequest } from './images-api';
+import { readSeedreamFields, seedreamOptionsProperty } from './seedream';
 
 /** The options /images/generations takes, each sent as its request field. */
 const bodyOptions: BodyOption[] = [
@@ -69,6 +70,7 @@ const properties: INodeProperties[] = [
 		'Length limits: gpt-image-* 32,000 characters, dall-e-3 4,000, dall-e-2 1,000; other models: see their page on CometAPI',
 	),
 	imagesOptionsCollection(bodyOptions),
+	seedreamOptionsProperty,
 ];
 
 export const description = updateDisplayOptions(
@@ -84,13 +86,15 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const request = readImagesRequest.call(this, itemIndex, bodyOptions);
 	const { model, prompt, fields } = request;
+	const seedream = await readSeedreamFields.call(this, itemIndex, model, fields.size);
 	const response = await withModelSuggestions.call(this, model, isGenerationModel, async () =>
 		await apiDivertingRequest.call(
 			this,
-			{ method: 'POST', endpoint: '/images/generations', body: { model, prompt, ...fields }, ...request.settings, itemIndex },
+			{ method: 'POST', endpoint: '/images/generations', body: { model, prompt, ...seedream, ...fields }, ...request.settings, itemIndex },
 			IMAGES_REPLY_DIVERSION,
 			run,
 		),
 	);
-	return await imagesReplyToItems.call(this, itemIndex, run, request, response);
+	const references = Array.isArray(seedream.image) ? { referenceImages: String(this.getNodeParameter('seedreamOptions.referenceImages', itemIndex, '')).split(',').map((name) => name.trim()).filter(Boolean) } : {};
+	return await imagesReplyToItems.call(this, itemIndex, run, request, response, references);
 }

@@ -136,7 +136,9 @@ export async function imagesReplyToItems(
 ): Promise<INodeExecutionData[]> {
 	// Billed once the reply is here, whatever becomes of its images.
 	reportTokenUsage.call(this, response.usage);
+	const failures: IDataObject[] = [];
 	const images = await collectImages.call(this, response, {
+		failures,
 		itemIndex,
 		downloadUrls: request.options.downloadUrls !== false,
 		timeoutSeconds: request.settings.timeoutSeconds,
@@ -154,5 +156,7 @@ export async function imagesReplyToItems(
 	for (const field of ['usage', 'created']) {
 		if (response[field] !== undefined) json[field] = response[field];
 	}
+	// Images of the batch that failed (Seedream's data[i].error): the made ones are output, these named in each item's JSON.
+	if (failures.length > 0) json.failedImages = failures;
 	return await toOutputItems.call(this, itemIndex, images, { ...json, ...extra }, request.output);
 }
