@@ -476,10 +476,13 @@ export function editorSuite(version: string) {
 				api.reset();
 				await rlc.getByTestId('rlc-input').click();
 				const items = page.getByTestId('rlc-item');
+				// each entry is the model ID, with its price from the public price list beside it where listed
+				const ids = async () => (await labels(items)).map((label) => label.split(' — ')[0]);
 				const all = await eventually(
-					() => labels(items),
-					(ids) => expect(ids).toEqual(expect.arrayContaining(action.listed ?? [])),
+					() => ids(),
+					(listed) => expect(listed).toEqual(expect.arrayContaining(action.listed ?? [])),
 				);
+				if (all.includes('gpt-image-1')) expect(await labels(items)).toContain('gpt-image-1 — $5 / $40 per M tokens');
 				expect(api.requests.map((r) => `${r.method} ${r.path} ${r.headers.authorization}`)).toContain(`GET /v1/models Bearer ${API_KEY}`);
 				// ── panel change (commit b5cc819; Gemini: merge 34effe9): a model list per operation ──
 				for (const id of action.unlisted ?? []) expect(all).not.toContain(id);
@@ -491,7 +494,7 @@ export function editorSuite(version: string) {
 					const { term, found } = action.search;
 					await page.getByTestId('rlc-search').filter({ visible: true }).fill(term);
 					const narrowed = await eventually(
-						() => labels(items),
+						() => ids(),
 						(ids) => {
 							expect(ids.length).toBeGreaterThan(0);
 							for (const id of ids) expect(id).toContain(term);
