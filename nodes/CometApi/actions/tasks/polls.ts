@@ -15,7 +15,9 @@ import type { TaskRun } from './engine';
  * - a family with a batch route (Midjourney's list-by-condition) reads all the tasks due at one turn
  *   with one request, up to its batch size each; a request with room left also reads tasks that
  *   are pausing (the longest unread first), and a task it finds ended stops pausing at once; a task missing from the answer is read once with
- *   its own fetch (to tell "not found" from "left out"); a route the API refuses (404, 405, 400) is
+ *   its own fetch (to tell "not found" from "left out"); one batch request is in flight at a time
+ *   (BATCH_TIMEOUT_SECONDS at most), so its polls reach the API at most POLLS_PER_SECOND a second
+ *   even when they wait for a request slot; a route the API refuses (404, 405, 400) is
  *   not used again in the run, and every task is read with its own fetch.
  *
  * What a run keeps is keyed by its ledger (one per run, shared by its items). A waiting task holds
@@ -24,6 +26,9 @@ import type { TaskRun } from './engine';
 
 /** The most poll requests one run sends a second, per task family. */
 export const POLLS_PER_SECOND = 10;
+
+/** The longest a batch read waits for its answer (less when the item's Timeout is shorter). */
+export const BATCH_TIMEOUT_SECONDS = 30;
 
 /** A family's route that reads many tasks in one request (free: it changes and charges nothing). */
 export interface TaskBatch {
@@ -134,7 +139,8 @@ export class TaskBatcher {
 					for (const waiter of this.waiting.splice(0)) waiter.resolve({ kind: 'single' });
 					break;
 				}
-				void this.send(this.waiting.splice(0, this.batch.size));
+				// one batch request at a time: waiting for a request slot cannot bunch them on the wire
+				await this.send(this.waiting.splice(0, this.batch.size));
 			}
 		} finally {
 			this.pumping = false;
@@ -159,7 +165,8 @@ export class TaskBatcher {
 		try {
 			const request: ApiRequest = {
 				...this.batch.request([...ids, ...along]),
-				timeoutSeconds: first.settings.timeoutSeconds,
+				// a batch read that hangs holds every task's look: it is a missed look after BATCH_TIMEOUT_SECONDS
+				timeoutSeconds: Math.min(first.settings.timeoutSeconds ?? BATCH_TIMEOUT_SECONDS, BATCH_TIMEOUT_SECONDS),
 				// one attempt: a failed read is a missed look for each task, whose own loop looks again
 				maxRetries: 0,
 				rateLimitWaitSeconds: 0,
