@@ -1,5 +1,6 @@
 import { BadRequest, errorReply, registerRoutePattern, type FakeReply } from './fake-cometapi';
 import { books, envelopeReply, imageIn, jsonBody, TaskBook, type FakeTask } from './fake-tasks';
+import { makePng } from './images';
 
 /*
  * Bria image editing on the fake CometAPI: POST /bria/image/edit/{action} checks the body as Bria
@@ -75,4 +76,41 @@ registerRoutePattern('GET', /^\/bria\/(?!image\/)[^/]+$/, (request, context): Fa
 	if (phase === 'done') return { json: { status, request_id: id, result: result(task) } };
 	if (status === 'ERROR') return { json: { status, request_id: id, error: { code: 500, message: task.plan.reason ?? 'Processing failed', details: 'The image could not be edited' } } };
 	return { json: { status, request_id: id } };
+});
+
+/** An SVG as Bria's text-to-vector makes it (a small one). */
+export const FAKE_SVG = '<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><rect width="8" height="8" fill="#1a73e8"/></svg>\n';
+const TEXT_RATIOS = ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9'];
+
+function textBody(request: Parameters<Parameters<typeof registerRoutePattern>[2]>[0], vector: boolean): Record<string, unknown> {
+	const body = jsonBody(request);
+	const refuse = (message: string) => new BadRequest(errorReply(400, message, 'invalid_request'));
+	if (typeof body.prompt !== 'string' || body.prompt.trim() === '') throw refuse('prompt is required');
+	if (body.aspect_ratio !== undefined && !TEXT_RATIOS.includes(String(body.aspect_ratio))) throw refuse(`aspect_ratio must be one of ${TEXT_RATIOS.join(', ')}`);
+	if (body.num_results !== undefined && (!Number.isInteger(body.num_results) || Number(body.num_results) < 1 || Number(body.num_results) > 4)) throw refuse('num_results must be from 1 to 4');
+	if (!vector && body.medium !== undefined && !['photography', 'art'].includes(String(body.medium))) throw refuse('medium must be photography or art');
+	return body;
+}
+
+// Bria text-to-image on CometAPI (apidoc.cometapi.com/api/image/bria/generate-image.md): synchronous, result[{urls, seed, uuid}] at once whatever sync says.
+registerRoutePattern('POST', /^\/bria\/text-to-image$/, (request, context): FakeReply => {
+	const body = textBody(request, false);
+	const n = Number(body.num_results ?? 1);
+	const result = Array.from({ length: n }, (_, index) => ({
+		urls: [context.imageHost.publish(`bria/${context.nextId()}-${index + 1}.png`, makePng(8, 8, index + 1), 'image/png')],
+		seed: 1000 + index,
+		uuid: `fake-${index + 1}`,
+	}));
+	return { json: { result } };
+});
+
+// Bria text-to-vector (CometAPI's page: {} as its example; Bria's v1/text-to-vector/base/3.2: result[].urls to SVG files, made in the background unless sync).
+registerRoutePattern('POST', /^\/bria\/text-to-vector$/, (request, context): FakeReply => {
+	const body = textBody(request, true);
+	const n = Number(body.num_results ?? 1);
+	const result = Array.from({ length: n }, (_, index) => ({
+		urls: [context.imageHost.publish(`bria/${context.nextId()}-${index + 1}.svg`, Buffer.from(FAKE_SVG), body.sync === true ? 'image/svg+xml' : 'binary/octet-stream')],
+		seed: 2000 + index,
+	}));
+	return { json: { result } };
 });

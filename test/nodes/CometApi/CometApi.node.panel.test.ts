@@ -36,7 +36,7 @@ describe('Aspect Ratio lists', () => {
 	const lists = properties.filter((p) => p.name === 'aspectRatio' && p.type === 'options');
 
 	it('every family with an Aspect Ratio list is checked', () => {
-		expect(lists.map((p) => p.displayOptions?.show?.resource?.[0]).sort()).toEqual(['flux', 'gemini', 'kling']);
+		expect(lists.map((p) => p.displayOptions?.show?.resource?.[0]).sort()).toEqual(['bria', 'bria', 'flux', 'gemini', 'kling']);
 	});
 
 	it.each(lists.map((p) => [p.displayOptions?.show?.resource?.[0], p] as const))('%s: its default first, then by shape, tallest to widest', (_family, list) => {

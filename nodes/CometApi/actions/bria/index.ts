@@ -1,10 +1,12 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import * as editImage from './editImage.operation';
+import * as generateImage from './generateImage.operation';
+import * as generateVector from './generateVector.operation';
 import * as getTask from './getTask.operation';
 
 /** The operations of resource "bria" (Bria image editing), by the value of the Operation parameter. */
-export const operations = { editImage, getTask };
+export const operations = { editImage, generateImage, generateVector, getTask };
 
 /**
  * The main action first, as n8n lists them. A constant: n8n's sentence-case rule for actions
@@ -16,6 +18,18 @@ const OPERATIONS: INodePropertyOptions[] = [
 		value: 'editImage',
 		action: 'Edit an image',
 		description: 'Erase, generative fill, expand, enhance, increase resolution or replace the background of an image; waits for the task',
+	},
+	{
+		name: 'Generate Image',
+		value: 'generateImage',
+		action: 'Generate images',
+		description: 'Make images from a text prompt (text-to-image); Bria answers at once',
+	},
+	{
+		name: 'Generate Vector',
+		value: 'generateVector',
+		action: 'Generate vector graphics',
+		description: 'Make SVG vector graphics from a text prompt (text-to-vector)',
 	},
 	{
 		name: 'Get Task',
@@ -36,5 +50,7 @@ export const description: INodeProperties[] = [
 		default: 'editImage',
 	},
 	...editImage.description,
+	...generateImage.description,
+	...generateVector.description,
 	...getTask.description,
 ];
