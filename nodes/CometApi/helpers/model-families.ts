@@ -19,3 +19,7 @@ export const isEditModel = (id: string): boolean => EDIT_MODELS.test(id);
 export const isChatImageModel = (id: string): boolean => CHAT_IMAGE_MODELS.test(id);
 export const isGeminiImageModel = (id: string): boolean => GEMINI_IMAGE_MODELS.test(id);
 export const isGeminiModel = (id: string): boolean => GEMINI_IMAGE_MODELS.test(id) || GEMINI_MODELS.test(id);
+/** Flux models served on POST /flux/v1/{model} (Black Forest Labs' names). */
+export const isFluxModel = (id: string): boolean => /^flux-/i.test(id) && !/video/i.test(id);
+/** Kling's image models (kling-v1 … kling-v3); its video and try-on models are not for Generate Image. */
+export const isKlingImageModel = (id: string): boolean => /^kling-v\d/i.test(id) && !/video|try-on/i.test(id);

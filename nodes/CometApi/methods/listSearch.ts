@@ -5,7 +5,9 @@ import {
 	isEditModel,
 	isGeminiImageModel,
 	isGeminiModel,
+	isFluxModel,
 	isGenerationModel,
+	isKlingImageModel,
 } from '../helpers/model-families';
 import { apiRequest, findPrice, formatPrice, getPriceList } from '../transport';
 
@@ -58,9 +60,26 @@ export async function searchGeminiImageModels(this: ILoadOptionsFunctions, filte
 	return await listModels(this, filter, isGeminiModel, (id) => (isGeminiImageModel(id) ? 0 : 1));
 }
 
-/** Flux models CometAPI's pages name (POST /flux/v1/{model}); the API has no list of them. */
+/**
+ * The account's model IDs of a family from GET /models, or undefined when the list cannot be read
+ * or names none of the family: the task families' pickers then show the models CometAPI's pages name.
+ */
+async function accountModels(context: ILoadOptionsFunctions, suits: (id: string) => boolean): Promise<string[] | undefined> {
+	try {
+		const response = await apiRequest.call(context, { method: 'GET', endpoint: '/models', timeoutSeconds: 30 });
+		const entries = Array.isArray(response.data) ? (response.data as IDataObject[]) : [];
+		const ids = [...new Set(entries.map((entry) => (typeof entry?.id === 'string' ? entry.id : '')).filter((id) => id && suits(id)))];
+		return ids.length > 0 ? ids : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Flux models CometAPI's pages name (POST /flux/v1/{model}), when the account's list names none. */
 const FLUX_MODELS = [
 	'flux-2-flex',
+	'flux-2-klein-4b',
+	'flux-2-klein-9b',
 	'flux-2-max',
 	'flux-2-pro',
 	'flux-dev',
@@ -76,13 +95,16 @@ const FLUX_MODELS = [
 
 export async function searchFluxModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const needle = (filter ?? '').trim().toLowerCase();
-	return await withPrices(this, { results: FLUX_MODELS.filter((id) => id.includes(needle)).map((id) => ({ name: id, value: id })) });
+	const ids = ((await accountModels(this, isFluxModel)) ?? FLUX_MODELS).filter((id) => id.toLowerCase().includes(needle)).sort((a, b) => a.localeCompare(b));
+	return await withPrices(this, { results: ids.map((id) => ({ name: id, value: id })) });
 }
 
-/** Kling's image models (POST /kling/v1/images/generations), newest first; the API has no list of them. */
+/** Kling's image models CometAPI's page names (POST /kling/v1/images/generations), when the account's list names none. */
 const KLING_MODELS = ['kling-v3', 'kling-v2-1', 'kling-v2', 'kling-v1-5', 'kling-v1'];
 
 export async function searchKlingModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const needle = (filter ?? '').trim().toLowerCase();
-	return { results: KLING_MODELS.filter((id) => id.includes(needle)).map((id) => ({ name: id, value: id })) };
+	// Newest first: kling-v3, kling-v2-1, kling-v2…
+	const ids = ((await accountModels(this, isKlingImageModel)) ?? KLING_MODELS).filter((id) => id.toLowerCase().includes(needle)).sort((a, b) => b.localeCompare(a));
+	return { results: ids.map((id) => ({ name: id, value: id })) };
 }

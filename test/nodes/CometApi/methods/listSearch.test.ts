@@ -5,6 +5,7 @@ import { CometApi } from '../../../../nodes/CometApi/CometApi.node';
 import {
 	searchChatImageModels,
 	searchEditModels,
+	searchFluxModels,
 	searchGeminiImageModels,
 	searchImageModels,
 	searchKlingModels,
@@ -88,5 +89,28 @@ describe('Model picker: Kling', () => {
 		const names = async (filter?: string) => (await searchKlingModels.call(context(), filter)).results.map((r) => r.value);
 		expect(await names()).toEqual(['kling-v3', 'kling-v2-1', 'kling-v2', 'kling-v1-5', 'kling-v1']);
 		expect(await names('V2')).toEqual(['kling-v2-1', 'kling-v2']);
+	});
+});
+
+describe('Model picker: Flux and Kling list the account’s models of their family', () => {
+	const serve = (models: string[]) =>
+		api.override((request) => (request.path === '/v1/models' ? { json: { object: 'list', data: models.map((id) => ({ id })) } } : undefined));
+
+	it('Flux lists the account’s flux-* models from GET /models, sorted', async () => {
+		serve(['gpt-image-2', 'flux-2-pro', 'flux-kontext-max', 'flux-2-klein-4b', 'kling-v3']);
+		const names = (await searchFluxModels.call(context())).results.map((r) => r.value);
+		expect(names).toEqual(['flux-2-klein-4b', 'flux-2-pro', 'flux-kontext-max']);
+	});
+
+	it('Kling lists the account’s kling-v* image models, newest first (no video models)', async () => {
+		serve(['kling-v2', 'kling-video-v2-1', 'kling-v3', 'flux-2-pro', 'kling-v2-1']);
+		const names = (await searchKlingModels.call(context())).results.map((r) => r.value);
+		expect(names).toEqual(['kling-v3', 'kling-v2-1', 'kling-v2']);
+	});
+
+	it('when the account lists none of the family (or the list cannot be read), the models CometAPI’s pages name', async () => {
+		serve(['gpt-image-2']);
+		expect((await searchFluxModels.call(context(), 'klein')).results.map((r) => r.value)).toEqual(['flux-2-klein-4b', 'flux-2-klein-9b']);
+		expect((await searchKlingModels.call(context('sk-nope'))).results.map((r) => r.value)).toEqual(['kling-v3', 'kling-v2-1', 'kling-v2', 'kling-v1-5', 'kling-v1']);
 	});
 });
