@@ -101,6 +101,8 @@ export async function downloadImage(
 			description: `The image is at ${url} (it may expire soon): download it from there, or run the node again.`,
 		});
 		error.context.url = url;
+		// The image host's status, for callers that wait for a file still being made (Bria's vectors).
+		if (outcome.status !== undefined) error.context.httpStatus = outcome.status;
 		throw withFacts(error, { reason: 'download' });
 	}
 }

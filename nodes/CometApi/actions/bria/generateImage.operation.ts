@@ -129,7 +129,7 @@ async function downloadSvg(this: IExecuteFunctions, url: string, index: number, 
 			failure = error;
 		}
 		// Bria makes the files behind the links in the background: a link that is not there yet (403, 404) is looked at again.
-		const status = Number((failure as { httpCode?: string }).httpCode);
+		const status = Number((failure as { context?: { httpStatus?: number } }).context?.httpStatus);
 		if (look >= VECTOR_LOOKS || (status !== 403 && status !== 404)) throw failure;
 		await sleep(pauseMs);
 	}

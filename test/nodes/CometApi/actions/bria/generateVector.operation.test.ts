@@ -33,3 +33,15 @@ describe('Bria, Generate Vector (text-to-vector)', () => {
 		expect(error?.message).toMatch(/The file downloaded for vector 1 is not an SVG/);
 	});
 });
+
+describe('Bria, Generate Vector: a file made in the background', () => {
+	it('a link that is not there yet (404) is looked at again until the SVG is there', async () => {
+		const url = `${api.imageHost.origin}/late/vector-1.svg`;
+		api.override((request) => (request.path === '/bria/text-to-vector' ? { json: { result: [{ urls: [url] }] } } : undefined));
+		setTimeout(() => api.imageHost.publish('late/vector-1.svg', Buffer.from(FAKE_SVG), 'image/svg+xml'), 500);
+		const { error, output } = await generate();
+		expect(error).toBeUndefined();
+		expect((await binaryBuffer(output[0].binary!.data)).toString('utf8')).toBe(FAKE_SVG);
+		expect(api.imageHost.requests.filter((r) => r.path === '/late/vector-1.svg').length).toBeGreaterThanOrEqual(2);
+	}, 20_000);
+});
