@@ -1,3 +1,5 @@
+import { sleep } from 'n8n-workflow';
+
 import { FAKE_SVG } from '../../../../helpers/fake-bria';
 import { useFakeTaskApis } from '../../../../helpers/fake-tasks';
 import { binaryBuffer } from '../../../../helpers/harness';
@@ -38,7 +40,7 @@ describe('Bria, Generate Vector: a file made in the background', () => {
 	it('a link that is not there yet (404) is looked at again until the SVG is there', async () => {
 		const url = `${api.imageHost.origin}/late/vector-1.svg`;
 		api.override((request) => (request.path === '/bria/text-to-vector' ? { json: { result: [{ urls: [url] }] } } : undefined));
-		setTimeout(() => api.imageHost.publish('late/vector-1.svg', Buffer.from(FAKE_SVG), 'image/svg+xml'), 500);
+		void sleep(500).then(() => api.imageHost.publish('late/vector-1.svg', Buffer.from(FAKE_SVG), 'image/svg+xml'));
 		const { error, output } = await generate();
 		expect(error).toBeUndefined();
 		expect((await binaryBuffer(output[0].binary!.data)).toString('utf8')).toBe(FAKE_SVG);
