@@ -76,6 +76,11 @@ export class PollPacer {
 			}
 		}
 	}
+
+	/** A poll was answered: the next turn comes one gap after now, so its arrival cannot come closer to this one's. */
+	answered(): void {
+		this.last = Math.max(this.last, Date.now());
+	}
 }
 
 interface Waiter {
@@ -141,6 +146,7 @@ export class TaskBatcher {
 				}
 				// one batch request at a time: waiting for a request slot cannot bunch them on the wire
 				await this.send(this.waiting.splice(0, this.batch.size));
+				this.pacer.answered();
 			}
 		} finally {
 			this.pumping = false;
