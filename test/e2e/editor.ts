@@ -587,5 +587,60 @@ export function editorSuite(version: string) {
 			await shots.take(page, 'generate-options-added');
 			await closeNdv();
 		});
+
+		step('6. Request Options apart from Options; binary fields, Replicate and the Midjourney Button say what they take', async () => {
+			const named = (resource: string, operation: string) => nodeName(ACTIONS.find((a) => a.resource === resource && a.operation === operation)!);
+			const open = async (name: string) => {
+				await canvasNode(name).dblclick();
+				await visible(ndv());
+			};
+			const offered = page.getByTestId('collection-parameter-option').filter({ visible: true });
+
+			if (await ndv().isVisible()) await closeNdv();
+			// Generate Image: Options, then Request Options with the request's options
+			await open('Generate an image');
+			// the add buttons in the panel's order: Options, Request Options, then any family's own
+			await ndv().getByTestId('collection-parameter-add').nth(1).click();
+			await eventually(
+				() => labels(offered),
+				(names) => expect(names).toEqual(expect.arrayContaining(['Timeout (Seconds)', 'Max Retries', 'Rate Limit Wait (Seconds)', 'Max Concurrent Requests', 'Output Mode', 'Put Output in Field'])),
+			);
+			await shots.take(page, 'generate-request-options');
+			await offered.filter({ hasText: exactly('Timeout (Seconds)') }).click();
+			await visible(ndv().getByTestId('parameter-input-timeout'));
+			await closeNdv();
+
+			// one binary field per family: its visible hint says one or several, the formats and the limit
+			const hints: Array<[string, string]> = [
+				['Edit an image', 'Binary fields, comma-separated: up to 16 images, PNG, JPEG or WEBP, each up to 50 MB'],
+				[named('Bria', 'Edit Image'), 'One binary field: the image to edit, JPEG, PNG or WEBP, up to 12 MB'],
+				[named('Kling', 'Generate Image'), 'One binary field: a reference image, JPEG or PNG, up to 10 MB'],
+				[named('Midjourney', 'Describe'), 'One binary field: the image to describe'],
+				[named('Midjourney', 'Vary Region / Modal'), 'Mask rule: white pixels are edited, black pixels are kept.'],
+				[named('Replicate', 'Run Model'), 'owner/name as in the model’s address on replicate.com'],
+			];
+			for (const [name, hint] of hints) {
+				await open(name);
+				await visible(ndv().getByText(hint, { exact: false }).first());
+				if (name === named('Midjourney', 'Vary Region / Modal')) await shots.take(page, 'mask-rule-hint');
+				await closeNdv();
+			}
+
+			// Midjourney Button: a list of the common buttons, a custom value, a hint to $json.buttons
+			await open(named('Midjourney', 'Action (Upscale, Vary, Reroll…)'));
+			const button = ndv().getByTestId('parameter-input-button');
+			expect(await button.locator('input').inputValue()).toBe('U1');
+			await visible(ndv().getByText('$json.buttons', { exact: false }).first());
+			await button.click();
+			const choices = page.getByRole('option').filter({ visible: true });
+			await eventually(
+				() => labels(choices),
+				(names) => expect(names).toEqual(expect.arrayContaining(['U2', 'V1', 'Reroll', 'Upscale (Subtle)', 'Vary (Region)', 'Zoom Out 2x', 'Custom (Label or customId)'])),
+			);
+			await shots.take(page, 'midjourney-button-list');
+			await choices.filter({ hasText: /^Custom \(Label or customId\)/ }).click();
+			await visible(ndv().getByTestId('parameter-input-customButton'));
+			await closeNdv();
+		});
 	});
 }
