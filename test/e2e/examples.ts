@@ -181,6 +181,31 @@ const SPECS: Record<string, ExampleSpec> = {
 		},
 	},
 
+	'seedream-catalogue-from-product-photos.json': {
+		prepare({ workflow, folder, api }) {
+			const mugPhotoUrl = api.imageHost.publish('photos/mug.png', makePng(24, 16, 13), 'image/png');
+			const lampPhotoUrl = api.imageHost.publish('photos/lamp.jpg', makeJpeg(16, 24, 14), 'image/jpeg');
+			setSettings(workflow, { mugPhotoUrl, lampPhotoUrl, outputFolder: folder });
+		},
+		check(run, { api, folder, workflow }) {
+			const { prompt } = settingsOf(workflow);
+			const generations = api.requests.filter((r) => r.path === '/v1/images/generations');
+			expect(generations).toHaveLength(1);
+			// the two product photos as Seedream's image list of lowercase data URIs; the watermark off, sent as false
+			expect(generations[0].json).toEqual({
+				model: 'doubao-seedream-4-5-251128',
+				prompt,
+				size: '2K',
+				image: [`data:image/png;base64,${makePng(24, 16, 13).toString('base64')}`, `data:image/jpeg;base64,${makeJpeg(16, 24, 14).toString('base64')}`],
+				watermark: false,
+			});
+			const items = outputOf(run, 'Generate Catalogue Scene');
+			expect(items).toHaveLength(1);
+			expect(items[0].json).toMatchObject({ model: 'doubao-seedream-4-5-251128', referenceImages: ['mug', 'lamp'], usage: { generated_images: 1 } });
+			expect(readdirSync(folder)).toEqual([expect.stringMatching(/^scene-\d+-1\.png$/)]);
+		},
+	},
+
 	'midjourney-imagine-upscale-save.json': {
 		prepare({ workflow, folder }) {
 			setSettings(workflow, { outputFolder: folder });
