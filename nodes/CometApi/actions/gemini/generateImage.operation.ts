@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { readInputBlob } from '../../helpers/binary-input';
 import { toOutputItems, type ImageResult } from '../../helpers/binary-output';
@@ -36,6 +36,16 @@ export const description = updateDisplayOptions(
 	{ show: { resource: ['gemini'], operation: ['generateImage'] } },
 	geminiImageProperties,
 );
+
+/**
+ * Google's retired Gemini image IDs and their GA successors (shut down 2026-06-25:
+ * ai.google.dev/gemini-api/docs/deprecations). Whether CometAPI still serves the old IDs is not
+ * documented: they are sent as they are, and only a "not found" sends the item to the successor.
+ */
+export const RETIRED_SUCCESSORS: Record<string, string> = {
+	'gemini-3.1-flash-image-preview': 'gemini-3.1-flash-image',
+	'gemini-3-pro-image-preview': 'gemini-3-pro-image',
+};
 
 /** Additional Body Fields merged last: objects key by key (so generationConfig keeps imageConfig), anything else replaced. */
 function mergeFields(base: IDataObject, extra: IDataObject): IDataObject {
@@ -152,21 +162,35 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: R
 	const requestSettings = readRequestSettings(options);
 	const output = readOutputSettings.call(this, options, itemIndex);
 	const contents = [{ role: 'user', parts: await userParts.call(this, itemIndex, prompt, fields) }];
-	const response = await withModelSuggestions.call(this, model, isGeminiImageModel, async () =>
+	const send = async (id: string) =>
 		await apiDivertingRequest.call(
 			this,
 			{
 				method: 'POST',
 				root: 'host',
-				endpoint: `/v1beta/models/${encodeURIComponent(model)}:generateContent`,
+				endpoint: `/v1beta/models/${encodeURIComponent(id)}:generateContent`,
 				body: mergeFields({ contents, ...body }, additional),
 				...requestSettings,
 				itemIndex,
 			},
 			GEMINI_REPLY_DIVERSION,
 			run,
-		),
-	);
+		);
+	let sentModel = model;
+	const response = await withModelSuggestions.call(this, model, isGeminiImageModel, async () => {
+		const successor = RETIRED_SUCCESSORS[model];
+		if (!successor) return await send(model);
+		let failure: unknown;
+		try {
+			return await send(model);
+		} catch (error) {
+			failure = error;
+		}
+		// A saved workflow that names a retired preview ID: once CometAPI no longer knows it (not billed), its GA successor.
+		if (!(failure instanceof NodeApiError) || failure.context.reason !== 'not_found') throw failure;
+		sentModel = successor;
+		return await send(successor);
+	});
 
 	// CometAPI may answer an error inside an HTTP 200 ({"error": {code, message, status}}): its words, not "no image"
 	if (hasApiError(response)) throw replyError(this.getNode(), response.error, itemIndex);
@@ -174,7 +198,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: R
 	reportTokenUsage.call(this, reply.usage);
 	const includeThoughts = options.includeThoughts === true;
 	const json: IDataObject = {
-		model: reply.modelVersion ?? model,
+		model: reply.modelVersion ?? sentModel,
+		...(sentModel !== model ? { requestedModel: model } : {}),
 		prompt,
 		text: reply.text,
 		...(includeThoughts && reply.thoughtText ? { thoughtText: reply.thoughtText } : {}),

@@ -150,13 +150,35 @@ describe('Gemini: Generate or Edit Image, the request', () => {
 		expect(fake.sent().map((r) => r.path)).toEqual([PATH]);
 	});
 
-	it('a retired model: the error names the account’s Gemini image models that fit (GET /models)', async () => {
-		const { error } = await fake.run({ modelId: model('gemini-3-pro-image-preview', 'id') });
-		expect(error?.message).toMatch(/models\/gemini-3-pro-image-preview is not found/);
+	it('a model that does not exist: the error names the account’s Gemini image models that fit (GET /models)', async () => {
+		const { error } = await fake.run({ modelId: model('gemini-2.5-flash-image-preview', 'id') });
+		expect(error?.message).toMatch(/models\/gemini-2.5-flash-image-preview is not found/);
 		expect(error?.description).toContain(
-			'The model "gemini-3-pro-image-preview" is not available. Models of your account that fit this operation: gemini-2.5-flash-image, gemini-3.1-flash-image.',
+			'The model "gemini-2.5-flash-image-preview" is not available. Models of your account that fit this operation: gemini-2.5-flash-image, gemini-3.1-flash-image.',
 		);
 		expect(error?.context).toMatchObject({ reason: 'not_found', billed: 'no' });
+	});
+
+	it.each([
+		['gemini-3-pro-image-preview', 'gemini-3-pro-image'],
+		['gemini-3.1-flash-image-preview', 'gemini-3.1-flash-image'],
+	])('a saved workflow naming the retired %s: sent as it is, then (not found) to %s', async (retired, successor) => {
+		const { error, output } = await fake.run({ modelId: model(retired, 'id') });
+		expect(error).toBeUndefined();
+		expect(fake.sent().map((r) => r.path)).toEqual([`/v1beta/models/${retired}:generateContent`, `/v1beta/models/${successor}:generateContent`]);
+		expect(output[0].json).toMatchObject({ model: successor, requestedModel: retired });
+	});
+
+	it('a retired ID CometAPI still serves is used as it is', async () => {
+		api.override((request) =>
+			request.path === '/v1beta/models/gemini-3-pro-image-preview:generateContent'
+				? { json: geminiReplyJson({ parts: [imagePart(makePng(8, 8, 1))] }, 'gemini-3-pro-image-preview') }
+				: undefined,
+		);
+		const { error, output } = await fake.run({ modelId: model('gemini-3-pro-image-preview', 'id') });
+		expect(error).toBeUndefined();
+		expect(fake.sent()).toHaveLength(1);
+		expect(output[0].json.requestedModel).toBeUndefined();
 	});
 
 	it.each([
