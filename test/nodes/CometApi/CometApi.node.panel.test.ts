@@ -46,3 +46,15 @@ describe('Aspect Ratio lists', () => {
 		expect(shapes).toEqual([...shapes].sort((a, b) => a - b));
 	});
 });
+
+describe('The canvas subtitle', () => {
+	it('names every operation of every resource', () => {
+		const subtitle = new CometApi().description.subtitle ?? '';
+		for (const resource of resources) {
+			for (const option of operationsOf(resource.value)) {
+				const key = resource.value === 'image' ? option.value : `${resource.value}:${option.value}`;
+				expect(subtitle).toContain(`"${key}": "`);
+			}
+		}
+	});
+});
