@@ -26,8 +26,8 @@ import { measureQueueMode, queueTable, type QueueRow } from './queue-scenario';
  *   S6  queue mode (Redis, PostgreSQL, a main instance, two workers): 4 executions × 25 items of
  *       Generate → Edit → Chat Image at once, against an API admitting 8 (queue-scenario.ts)
  *   S7  200 items, Generate Image, against an API admitting 3, at 300 ms latency
- *   (S8, Blend tasks waiting with their inputs, is in blend-memory.bench.ts; the Midjourney wall
- *   times in midjourney.bench.ts)
+ *   (S8, Blend tasks waiting with their inputs, is in blend-memory.bench.ts; S9 and S10, many
+ *   tasks waiting in one run, in many-tasks.bench.ts; the Midjourney wall times in midjourney.bench.ts)
  *
  * Contenders: this node at default settings; this node with Max Concurrent Requests 1 (and, in S4,
  * with the API's limit of 4 set in advance: what learning it from 429s is measured against); n8n's

@@ -63,7 +63,7 @@ function imagineOn(id: string, items: number) {
 			const mj = api.requests.filter((r) => r.path.startsWith('/mj/'));
 			const wall = Math.max(...mj.map((r) => r.respondedAt ?? r.receivedAt)) - Math.min(...mj.map((r) => r.receivedAt));
 			const submits = mj.filter((r) => r.path.startsWith('/mj/submit/')).length;
-			const polls = mj.filter((r) => r.path.endsWith('/fetch')).length;
+			const polls = mj.filter((r) => r.path.endsWith('/fetch') || r.path === '/mj/task/list-by-condition').length;
 			rows.push(`| ${items} | ${TASK_MS / 1000} s | ${(wall / 1000).toFixed(2)} s | ${submits} | ${polls} | ${api.maxInFlight()} |`);
 		}
 		process.stdout.write(`\n${['| items | each task | node wall time | submissions | polls | most requests in flight |', '|---|---|---|---|---|---|', ...rows].join('\n')}\n`);

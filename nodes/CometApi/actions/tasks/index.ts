@@ -3,6 +3,8 @@
  * task once, wait for it and output it, and how Get Task reads one by its ID. By concern:
  * - engine.ts     the poll loop: submit once, poll until the task ends, Max Wait, cancel (every
  *                 request goes through transport/)
+ * - polls.ts      a run's polls per family: at most POLLS_PER_SECOND a second, and a batch route
+ *                 (Midjourney's list-by-condition) reading the tasks due together
  * - state.ts      where a task stands (TaskState, TaskOutcome) and the errors that carry its ID
  * - ledger.ts     the run's ledger of the tasks it submitted, handed back when the run fails
  * - options.ts    the task operations' Options (Max Wait, Poll Interval) and their reading
