@@ -88,6 +88,8 @@ const ACTIONS: Action[] = [
 	// resource Bria
 	...taskFamilyActions([
 		['Bria', 'Edit an image', 'Edit Image'],
+		['Bria', 'Generate images', 'Generate Image'],
+		['Bria', 'Generate vector graphics', 'Generate Vector'],
 		['Bria', 'Get a Bria task', 'Get Task'],
 	]),
 	// resource Flux
