@@ -554,7 +554,7 @@ export function editorSuite(version: string) {
 			expect(sizes[0]).toBe('Auto');
 			// ── panel change (commit b5cc819): Size grouped by shape ──
 			expect(sizes[1]).toBe('Custom');
-			for (const label of sizes.slice(2)) expect(label).toMatch(/^(Landscape|Portrait|Square) \d+x\d+$/);
+			for (const label of sizes.slice(2)) expect(label).toMatch(/^(Landscape|Portrait|Square) \d+x\d+( \((2K|4K)\))?$/);
 			// ── end of panel change ──
 			await shots.take(page, 'generate-size-values');
 			await choices.filter({ hasText: /^Custom/ }).click();
