@@ -97,7 +97,7 @@ export function providersSuite(version: string) {
 			expectSuccess(run);
 			const [task] = kling.tasks.values();
 			expect(sent(api)).toEqual(['POST /kling/v1/images/generations', ...Array(3).fill(`GET /kling/v1/images/generations/${task.id}`)]);
-			expect(api.requests[0].json).toEqual({ prompt: 'a paper lantern festival', aspect_ratio: '16:9', n: 3 });
+			expect(api.requests[0].json).toEqual({ model_name: 'kling-v3', prompt: 'a paper lantern festival', aspect_ratio: '16:9', n: 3 });
 			const items = outputOf(run, 'Kling');
 			expect(items.map((item) => [item.json.imageIndex, item.json.taskId, item.pairedItem])).toEqual([1, 2, 3].map((index) => [index, task.id, { item: 0 }]));
 			const folder = join(n8n.filesDir, 'kling');

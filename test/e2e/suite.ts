@@ -99,7 +99,7 @@ export function e2eSuite(version: string) {
 		it('serves the CometAPI node and credential to the editor, and the credential test passes', async () => {
 			await n8n.withServer(async (server) => {
 				const { node, credential } = await server.types();
-				expect(node).toMatchObject({ displayName: 'CometAPI', version: 1, usableAsTool: true });
+				expect(node).toMatchObject({ displayName: 'CometAPI', version: [1, 2], usableAsTool: true });
 				expect(node?.credentials).toEqual([{ name: 'cometApi', required: true }]);
 				const operation = (node?.properties as Array<{ name: string; options?: Array<{ value: string }> }>).find((p) => p.name === 'operation');
 				// n8n adds its own "Custom API Call" entry to nodes with a generic-auth credential
