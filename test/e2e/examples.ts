@@ -212,11 +212,11 @@ const SPECS: Record<string, ExampleSpec> = {
 		},
 		check(run, { api, folder, workflow }) {
 			const { prompt } = settingsOf(workflow);
-			// Imagine, its polls and grid; then U1 by the customId from Imagine's JSON (no look first), its polls and upscale
+			// Imagine, its polls (list-by-condition) and grid; then U1 by the customId from Imagine's JSON (no look first), its polls and upscale
 			const sequence = api.requests.map((r) => `${r.method} ${r.path.replace(/\/\d{10,}(?=\/|$)/, '/{id}')}`);
-			const polls = (from: number) => sequence.slice(from).findIndex((line) => !line.endsWith('/fetch'));
+			const polls = (from: number) => sequence.slice(from).findIndex((line) => !line.endsWith('/fetch') && !line.endsWith('/list-by-condition'));
 			const gridAt = 1 + polls(1);
-			expect(sequence.slice(0, 2)).toEqual(['POST /mj/submit/imagine', 'GET /mj/task/{id}/fetch']);
+			expect(sequence.slice(0, 2)).toEqual(['POST /mj/submit/imagine', 'POST /mj/task/list-by-condition']);
 			expect(sequence.slice(gridAt, gridAt + 2)).toEqual(['GET /mj/image/{id}', 'POST /mj/submit/action']);
 			expect(sequence.slice(gridAt + 2 + polls(gridAt + 2))).toEqual(['GET /mj/image/{id}']);
 			expect(api.requests[0].json).toEqual({ prompt, botType: 'MID_JOURNEY' });
@@ -227,6 +227,24 @@ const SPECS: Record<string, ExampleSpec> = {
 			expect(item.binary?.data).toMatchObject({ mimeType: 'image/jpeg', fileName: 'image_1.jpeg' });
 			expect(readdirSync(folder)).toEqual([`midjourney-${upscale.id}.jpeg`]);
 			expect(readFileSync(join(folder, `midjourney-${upscale.id}.jpeg`))).toEqual(taskImage(upscale).data);
+		},
+	},
+
+	'midjourney-submit-wait-get-task.json': {
+		prepare({ workflow }) {
+			// a short Wait runs in the process (n8n parks only waits over 65 s): the queue-mode e2e runs the parked one (queue-wait.ts)
+			node(workflow, 'Wait').parameters = { amount: 1, unit: 'seconds' };
+		},
+		check(run, { api }) {
+			const [submitted] = outputOf(run, 'Submit Imagine');
+			const [fetched] = outputOf(run, 'Get Task');
+			const [task] = [...fakeTasks().values()].slice(-1);
+			// Max Wait 0: out at once with its task ID and no image; Get Task after the Wait: the image, nothing submitted again
+			expect(submitted.json).toMatchObject({ taskId: task.id, imageCount: 0 });
+			expect(submitted.binary).toBeUndefined();
+			expect(fetched.json).toMatchObject({ taskId: task.id, status: 'SUCCESS' });
+			expect(fetched.binary?.data).toMatchObject({ mimeType: 'image/png', fileName: 'image_1.png' });
+			expect(api.requests.filter((r) => r.path.startsWith('/mj/submit/'))).toHaveLength(1);
 		},
 	},
 

@@ -15,6 +15,7 @@ import { describeRelease } from './releases';
 
 const CREDENTIAL = { id: 'cometApiMjCred01', name: 'CometAPI (fake API)' };
 const EXAMPLE = 'midjourney-imagine-upscale-save.json';
+const WAIT_EXAMPLE = 'midjourney-submit-wait-get-task.json';
 const FAST = { pollInterval: 0.05 };
 
 function midjourney(name: string, parameters: Record<string, unknown>) {
@@ -30,6 +31,7 @@ export function midjourneySuite(version: string) {
 		let api: FakeCometApi;
 		let n8n: N8nInstance;
 		let example: PreparedExample;
+		let waitExample: PreparedExample;
 		const id = 'e2eMidjourney001';
 
 		beforeAll(async () => {
@@ -37,7 +39,9 @@ export function midjourneySuite(version: string) {
 			n8n = await N8nInstance.create(version);
 			const out = join(n8n.filesDir, 'mj');
 			mkdirSync(out);
-			example = prepareExamples(n8n, api, CREDENTIAL).find((prepared) => prepared.file === EXAMPLE)!;
+			const examples = prepareExamples(n8n, api, CREDENTIAL);
+			example = examples.find((prepared) => prepared.file === EXAMPLE)!;
+			waitExample = examples.find((prepared) => prepared.file === WAIT_EXAMPLE)!;
 			await n8n.importCredentials([{ ...CREDENTIAL, type: 'cometApi', data: { apiKey: API_KEY, baseUrl: api.baseUrl } }]);
 			const chain = workflow(id, 'Midjourney: Imagine, Action U1, Get Task', [
 				{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} },
@@ -48,7 +52,7 @@ export function midjourneySuite(version: string) {
 				midjourney('Get Task', { operation: 'getTask', taskId: "={{ $('Imagine').item.json.taskId }}" }),
 				writeFile('Write Fetched', `=${out}/fetched.{{ $binary.data.fileExtension }}`),
 			]);
-			await n8n.importWorkflows([chain, example.workflow]);
+			await n8n.importWorkflows([chain, example.workflow, waitExample.workflow]);
 		}, 300000);
 
 		afterAll(async () => {
@@ -67,7 +71,9 @@ export function midjourneySuite(version: string) {
 			const [grid, upscale] = [...fakeTasks().values()];
 			expect(fakeTasks().size).toBe(2); // Get Task submitted nothing
 			const sequence = api.requests.map((r) => `${r.method} ${r.path}`);
-			expect(sequence.filter((line) => line.startsWith('POST'))).toEqual(['POST /mj/submit/imagine', 'POST /mj/submit/action']);
+			// the submissions; the looks are POSTs too (list-by-condition), and free
+			expect(sequence.filter((line) => line.startsWith('POST /mj/submit/'))).toEqual(['POST /mj/submit/imagine', 'POST /mj/submit/action']);
+			expect(sequence.filter((line) => line.startsWith('POST') && !line.startsWith('POST /mj/submit/')).every((line) => line === 'POST /mj/task/list-by-condition')).toBe(true);
 			for (const request of api.requests) {
 				expect(request.headers.authorization).toBe(request.path.startsWith('/mj/image/') ? undefined : `Bearer ${API_KEY}`);
 			}
@@ -89,6 +95,10 @@ export function midjourneySuite(version: string) {
 
 		it(`examples/${EXAMPLE} runs`, async () => {
 			await example.verify();
+		});
+
+		it(`examples/${WAIT_EXAMPLE} runs (its Wait shortened; parked in the database: queue-wait.ts)`, async () => {
+			await waitExample.verify();
 		});
 	});
 }
