@@ -53,7 +53,8 @@ const properties: INodeProperties[] = [
 		name: 'customButton',
 		type: 'string',
 		default: '',
-		required: true,
+		// checked when the item runs (readRequired): n8n counts a required field under an expression
+		// Button as missing, and refuses the whole workflow
 		displayOptions: { show: { button: [CUSTOM_BUTTON] } },
 		placeholder: 'e.g. Vary (Region) or MJ::JOB::upsample::1::…',
 		description: 'A label or emoji of one of the task’s buttons, or a customId (MJ::…) from its output',
