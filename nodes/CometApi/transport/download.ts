@@ -13,7 +13,8 @@ import {
 	retryAfterMs,
 	waitUnlessCancelled,
 } from './retry';
-import { send, type RequestRun } from './send';
+import type { RequestRun } from './request';
+import { send } from './send';
 
 export const DEFAULT_MAX_DOWNLOAD_MB = 50;
 

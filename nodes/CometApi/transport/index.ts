@@ -1,8 +1,9 @@
 /*
  * The only part of the node that talks to CometAPI. By concern:
  * - base-url.ts  the credential's two roots (the OpenAI-style `/v1` root and the host root)
- * - send.ts      one request: auth, timeout, retries (retry.ts) and the in-flight limit (limiter.ts,
- *                shared by the runs of one account: shared-limiters.ts)
+ * - send.ts      one request (request.ts: what it is): auth, timeout, retries (retry.ts), redirects
+ *                kept on the origin (redirect.ts), each attempt on the node's timer (attempt.ts), and
+ *                the in-flight limit (limiter.ts, shared by the runs of one account: shared-limiters.ts)
  * - json.ts      JSON replies (json-stream.ts: read as they arrive, their images decoded on the way);
  *                errors.ts: API errors and their hints
  * - stream.ts    replies streamed as Server-Sent Events; owned-stream.ts: bodies read on the node's own timer
@@ -34,5 +35,5 @@ export { StreamFault } from './owned-stream';
 export { DEFAULT_MAX_RETRIES, waitUnlessCancelled } from './retry';
 export { AdaptiveLimiter } from './limiter';
 export { accountOf, leaseLimiter, sharedLimiterCount, type LimiterLease } from './shared-limiters';
-export { DEFAULT_RATE_LIMIT_WAIT_SECONDS, DEFAULT_TIMEOUT_SECONDS, type ApiRequest, type RequestRun } from './send';
+export { DEFAULT_RATE_LIMIT_WAIT_SECONDS, DEFAULT_TIMEOUT_SECONDS, type ApiRequest, type RequestRun } from './request';
 export { apiStreamRequest, SseDecoder, type SseEvent, type StreamedReply } from './stream';

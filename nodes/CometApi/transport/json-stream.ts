@@ -4,7 +4,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { ByteStream } from './http';
 import { parseJsonBody } from './json';
-import { DEFAULT_TIMEOUT_SECONDS, send, type ApiRequest, type Context, type RequestRun } from './send';
+import { DEFAULT_TIMEOUT_SECONDS, type ApiRequest, type Context, type RequestRun } from './request';
+import { send } from './send';
 import { streamReadError } from './stream';
 
 /*

@@ -1,7 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { apiError, looksLikeHtml } from './errors';
-import { send, type ApiRequest, type Context, type RequestRun } from './send';
+import type { ApiRequest, Context, RequestRun } from './request';
+import { send } from './send';
 
 /** Parses a JSON reply; an HTML page or other non-JSON body becomes an error about the Base URL. */
 export function parseJsonBody(this: Context, status: number, raw: unknown, itemIndex?: number, acceptEmpty = false): IDataObject {

@@ -4,7 +4,8 @@ import { apiError } from './errors';
 import { headerValue, readAll, type ByteStream } from './http';
 import { parseJsonBody } from './json';
 import { StreamFault } from './owned-stream';
-import { DEFAULT_TIMEOUT_SECONDS, send, type ApiRequest, type Context, type RequestRun } from './send';
+import { DEFAULT_TIMEOUT_SECONDS, type ApiRequest, type Context, type RequestRun } from './request';
+import { send } from './send';
 
 export type StreamedReply = { kind: 'stream'; events: ByteStream } | { kind: 'json'; body: IDataObject };
 

@@ -1,6 +1,6 @@
 import { midjourneyTasks, MIDJOURNEY_BATCH_SIZE } from '../../../../../nodes/CometApi/actions/midjourney/midjourney-api';
 import { POLLS_PER_SECOND } from '../../../../../nodes/CometApi/actions/tasks/polls';
-import { isPaid } from '../../../../../nodes/CometApi/transport/send';
+import { isPaid } from '../../../../../nodes/CometApi/transport/request';
 import { gate, isMjPoll, taskImage, useFakeMidjourney, type MjListRoute } from '../../../../helpers/fake-midjourney';
 import { binaryBuffer } from '../../../../helpers/harness';
 
