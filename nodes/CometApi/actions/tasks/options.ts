@@ -18,7 +18,7 @@ export const maxWaitOption: INodeProperties = {
 	default: DEFAULT_MAX_WAIT_MINUTES,
 	typeOptions: { minValue: 0, numberPrecision: 1 },
 	description:
-		'How long to wait for a task to finish, counted from its submission. A task still running then gives an error (or error item) with its task ID: it is not cancelled, and Get Task fetches it later at no new charge.',
+		'How long to wait for a task to finish, counted from the moment its submission was accepted. A task still running then gives an error (or error item) with its task ID: it is not cancelled, and Get Task fetches it later at no new charge.',
 };
 
 export const pollIntervalOption: INodeProperties = {
