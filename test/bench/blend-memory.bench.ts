@@ -32,7 +32,7 @@ import { executeMeasured, median, type RssSample } from './measure';
  *   S8        the sources → Blend (Image Fields img0,…,img4)
  * RSS growth is peak RSS above the baseline's median; the node's share is S8's growth less the
  * sources' median growth. Per S8 run: the Blend node's wall time (its own time in n8n's run data),
- * failed items, submissions, polls (GET /mj/task/{id}/fetch), image downloads and the MB the fake
+ * failed items, submissions, polls (GET /mj/task/{id}/fetch and POST /mj/task/list-by-condition), image downloads and the MB the fake
  * API received in submissions; and, from the resident set sampled every 20 ms, when the peak came
  * (during the submissions or while the tasks wait) and the lowest it went above the baseline
  * while every task waits (all accepted, none ended): what the waiting tasks hold is at most that,
@@ -184,7 +184,7 @@ function readRun(
 		failedItems,
 		outputItems: outputs.length,
 		submissions: submits.length,
-		polls: mj.filter((r) => r.method === 'GET' && r.path.endsWith('/fetch')).length,
+		polls: mj.filter((r) => (r.method === 'GET' && r.path.endsWith('/fetch')) || (r.method === 'POST' && r.path.endsWith('/list-by-condition'))).length,
 		downloads: mj.filter((r) => r.method === 'GET' && r.path.startsWith('/mj/image/')).length,
 		mbSubmitted: submits.reduce((sum, r) => sum + r.body.length, 0) / MB,
 		mostInFlight: Math.max(0, ...mj.map((r) => r.inFlightOnArrival ?? 0)),

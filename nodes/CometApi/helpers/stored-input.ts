@@ -8,7 +8,8 @@ import type { ChunkStream } from './stored-file';
  * its first bytes and length for the checks, or its chunks joined as small Blobs.
  */
 
-const CHUNK_BYTES = 256 * 1024;
+/** The pieces a stored file is read in: the HTTP client keeps 16 of them ready per upload in flight. */
+const CHUNK_BYTES = 64 * 1024;
 /**
  * How much of a file's start is read to find its type and pixel size. PNG, WEBP and GIF keep both
  * in their first 30 bytes; a JPEG frame header may follow large metadata segments (EXIF, ICC).
