@@ -8,6 +8,7 @@ import { readChatStream } from '../../helpers/chat-stream';
 import { decodeResultImage, downloadResultImage } from '../../helpers/images-response';
 import { quoteText } from '../../helpers/item-error';
 import { hasApiError, replyError } from '../../helpers/reply-error';
+import { isChatImageModel } from '../../helpers/model-families';
 import { reportTokenUsage } from '../../helpers/token-usage';
 import { apiStreamRequest, type DownloadOptions } from '../../transport';
 import { binaryFieldsHint } from '../binary-fields.description';
@@ -29,6 +30,7 @@ import {
 	readPrompt,
 	readRequestSettings,
 } from '../parameters';
+import { withModelSuggestions } from '../model-suggestions';
 import type { RunContext } from '../run-context';
 
 const INPUT_IMAGES_LABEL = 'Input Image Fields';
@@ -147,21 +149,27 @@ export async function execute(
 	// A streamed reply carries its usage only when asked for it (in a last chunk).
 	if (body.stream === true && body.stream_options === undefined) body.stream_options = { include_usage: true };
 
-	// A streamed request also takes a plain JSON answer (relays that ignore `stream`), and the other way round.
-	const reply = await apiStreamRequest.call(
-		this,
-		{ method: 'POST', endpoint: '/chat/completions', body, ...requestSettings, itemIndex },
-		run,
-	);
+	// Refusals of the model (HTTP status, error event, error in a 200) name the account's chat image models.
+	const completion = await withModelSuggestions.call(this, model, isChatImageModel, async () => {
+		// A streamed request also takes a plain JSON answer (relays that ignore `stream`), and the other way round.
+		const reply = await apiStreamRequest.call(
+			this,
+			{ method: 'POST', endpoint: '/chat/completions', body, ...requestSettings, itemIndex },
+			run,
+		);
+		const read =
+			reply.kind === 'stream'
+				? await readChatStream.call(this, reply.events, { itemIndex, timeoutSeconds: requestSettings.timeoutSeconds })
+				: reply.body;
+		if (!Array.isArray(read.choices) || read.choices.length === 0) {
+			if (hasApiError(read)) throw replyError(node, read, itemIndex);
+		}
+		return read;
+	});
 	const { signal } = run;
-	const completion =
-		reply.kind === 'stream'
-			? await readChatStream.call(this, reply.events, { itemIndex, timeoutSeconds: requestSettings.timeoutSeconds })
-			: reply.body;
 	reportTokenUsage.call(this, completion.usage);
 	const choices = Array.isArray(completion.choices) ? (completion.choices as IDataObject[]) : [];
 	if (choices.length === 0) {
-		if (hasApiError(completion)) throw replyError(node, completion, itemIndex);
 		throw new NodeOperationError(node, 'CometAPI’s reply holds no choices', {
 			itemIndex,
 			description: `The reply had the fields: ${Object.keys(completion).join(', ') || 'none'}. Check that the model answers chat requests.`,
