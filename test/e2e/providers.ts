@@ -78,8 +78,9 @@ export function providersSuite(version: string) {
 		}, 300000);
 
 		afterAll(async () => {
+			// cleanUp is async (it stops the n8n server): awaited, as in suite.ts, before the fake API closes
+			await n8n?.cleanUp();
 			await api?.close();
-			n8n?.cleanUp();
 		});
 
 		beforeEach(() => {
