@@ -59,6 +59,8 @@ export interface FakeReply {
 	chunkDelayMs?: number;
 	/** Drop the connection after the chunks instead of ending the answer. */
 	destroyAfterChunks?: boolean;
+	/** Hold the last chunk until this settles (to look at the client while it reads a reply). */
+	holdBeforeLastChunk?: Promise<unknown>;
 }
 
 export type Override = (request: RecordedRequest) => FakeReply | undefined | Promise<FakeReply | undefined>;
@@ -305,6 +307,7 @@ async function send(res: ServerResponse, reply: FakeReply): Promise<void> {
 		// as its last piece is sent.
 		for (const [index, chunk] of reply.chunks.entries()) {
 			if (index > 0 && reply.chunkDelayMs) await pause(res, reply.chunkDelayMs);
+			if (index > 0 && index === reply.chunks.length - 1 && reply.holdBeforeLastChunk) await reply.holdBeforeLastChunk;
 			if (res.destroyed) return;
 			res.write(chunk);
 		}

@@ -5,6 +5,8 @@ import { detectImageType, imageTypeFromContentType, imageTypeFromName, type Imag
 /** One image an operation produced: its bytes, or only its URL when downloads are off. */
 export interface ImageResult {
 	data?: Buffer;
+	/** The image already in n8n's binary store (decoded there as the reply arrived), instead of `data`. */
+	stored?: IBinaryData;
 	url?: string;
 	/** Content type the image host declared, used only when the bytes are not recognised. */
 	contentType?: string;
@@ -36,12 +38,17 @@ async function toBinary(
 	position: number,
 	requestedFormat?: string,
 ): Promise<IBinaryData> {
+	if (image.stored) return { ...image.stored, fileName: `image_${position}.${image.stored.fileExtension ?? 'bin'}` };
 	const type = resolveType(image, requestedFormat);
 	return await context.helpers.prepareBinaryData(
 		image.data as Buffer,
 		`image_${position}.${type.extension}`,
 		type.mimeType,
 	);
+}
+
+function hasBytes(image: ImageResult): boolean {
+	return image.data !== undefined || image.stored !== undefined;
 }
 
 function describeImage(image: ImageResult, binaryProperty?: string): IDataObject {
@@ -72,8 +79,8 @@ export async function toOutputItems(
 		const described: IDataObject[] = [];
 		for (const [index, image] of images.entries()) {
 			const name = index === 0 ? property : `${property}_${index}`;
-			if (image.data) binary[name] = await toBinary(this, image, index + 1, settings.requestedFormat);
-			described.push(describeImage(image, image.data ? name : undefined));
+			if (hasBytes(image)) binary[name] = await toBinary(this, image, index + 1, settings.requestedFormat);
+			described.push(describeImage(image, hasBytes(image) ? name : undefined));
 		}
 		const first = images.find((image) => image.revisedPrompt);
 		const item: INodeExecutionData = {
@@ -99,7 +106,7 @@ export async function toOutputItems(
 			},
 			pairedItem,
 		};
-		if (image.data) {
+		if (hasBytes(image)) {
 			item.binary = { [property]: await toBinary(this, image, index + 1, settings.requestedFormat) };
 		}
 		items.push(item);

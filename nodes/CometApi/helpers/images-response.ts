@@ -1,11 +1,12 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { downloadImage, type DownloadOptions, type StringDiversion } from '../transport';
-import { Base64Decoder, DecodedBase64, decodeBase64, splitDataUri } from './base64';
+import { DecodedBase64, decodeBase64, splitDataUri } from './base64';
 import type { ImageResult } from './binary-output';
 import { detectImageType } from './image-type';
 import { hasApiError, replyError } from './reply-error';
+import { StoredBase64, storingDiversion } from './stored-base64';
 
 export interface CollectOptions extends DownloadOptions {
 	downloadUrls: boolean;
@@ -14,13 +15,13 @@ export interface CollectOptions extends DownloadOptions {
 }
 
 /**
- * How an images reply is read (apiDivertingRequest): each `b64_json` is decoded as it arrives, so
- * the reply's base64 text is never held whole; collectImages takes what came of it.
+ * How an images reply is read (apiDivertingRequest): each `b64_json` is decoded into the binary
+ * store as it arrives, so neither the reply's base64 text nor its images are held whole;
+ * collectImages takes what came of it. `requestedFormat`: the Output Format asked for.
  */
-export const IMAGES_REPLY_DIVERSION: StringDiversion = {
-	keys: new Set(['b64_json']),
-	open: () => new Base64Decoder(),
-};
+export function imagesReplyDiversion(context: IExecuteFunctions, requestedFormat?: string): StringDiversion {
+	return storingDiversion(context, ['b64_json'], requestedFormat);
+}
 
 /**
  * Reads the images of an `/images/generations` or `/images/edits` reply: `b64_json` is decoded,
@@ -46,7 +47,9 @@ export async function collectImages(
 		const record = (entry && typeof entry === 'object' ? entry : {}) as IDataObject;
 		const revisedPrompt =
 			typeof record.revised_prompt === 'string' && record.revised_prompt ? record.revised_prompt : undefined;
-		if (record.b64_json instanceof DecodedBase64 || (typeof record.b64_json === 'string' && record.b64_json !== '')) {
+		if (record.b64_json instanceof StoredBase64) {
+			images.push({ stored: await storedResultImage.call(this, record.b64_json, index, itemIndex), revisedPrompt });
+		} else if (record.b64_json instanceof DecodedBase64 || (typeof record.b64_json === 'string' && record.b64_json !== '')) {
 			const image = decodeResultImage.call(this, record.b64_json, index, { itemIndex, reply: 'CometAPI’s reply' });
 			images.push({ ...image, revisedPrompt });
 		} else if (options.failures && record.error && typeof record.error === 'object') {
@@ -99,6 +102,17 @@ export function decodeResultImage(
 		});
 	}
 	return { data, contentType: mimeType };
+}
+
+/** Image `index` (0-based) of a reply, as it was stored while the reply arrived; invalid base64 is an error naming it. */
+async function storedResultImage(this: IExecuteFunctions, image: StoredBase64, index: number, itemIndex: number): Promise<IBinaryData> {
+	if (!image.binary) {
+		throw new NodeOperationError(this.getNode(), `Image ${index + 1} in CometAPI’s reply is not valid base64`, {
+			itemIndex,
+			description: 'The reply was damaged on the way; run the node again.',
+		});
+	}
+	return await image.binary;
 }
 
 function decodeText(text: string): { data: Buffer | undefined; mimeType?: string } {

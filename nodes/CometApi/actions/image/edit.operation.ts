@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { readInputBlob, type AcceptedImages, type InputBlob } from '../../helpers/binary-input';
 import { JPEG, PNG, pngHasAlpha, WEBP } from '../../helpers/image-type';
 import { itemError } from '../../helpers/item-error';
-import { IMAGES_REPLY_DIVERSION } from '../../helpers/images-response';
+import { imagesReplyDiversion } from '../../helpers/images-response';
 import { isEditModel } from '../../helpers/model-families';
 import { apiDivertingRequest } from '../../transport';
 import { binaryFieldsHint, maskFieldHint } from '../binary-fields.description';
@@ -246,7 +246,7 @@ export async function execute(
 		await apiDivertingRequest.call(
 			this,
 			{ method: 'POST', endpoint: '/images/edits', body: form, ...request.settings, itemIndex },
-			IMAGES_REPLY_DIVERSION,
+			imagesReplyDiversion(this, request.output.requestedFormat),
 			run,
 		),
 	);

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { IMAGES_REPLY_DIVERSION } from '../../helpers/images-response';
+import { imagesReplyDiversion } from '../../helpers/images-response';
 import { isGenerationModel } from '../../helpers/model-families';
 import { apiDivertingRequest } from '../../transport';
 import { modelProperty, promptProperty } from '../common.description';
@@ -91,7 +91,7 @@ export async function execute(
 		await apiDivertingRequest.call(
 			this,
 			{ method: 'POST', endpoint: '/images/generations', body: { model, prompt, ...seedream, ...fields }, ...request.settings, itemIndex },
-			IMAGES_REPLY_DIVERSION,
+			imagesReplyDiversion(this, request.output.requestedFormat),
 			run,
 		),
 	);

@@ -2,6 +2,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { Container } from '@n8n/di';
+import { BinaryDataService } from 'n8n-core';
+
 import { API_KEY } from '../../../../helpers/fake-cometapi';
 import { binaryBuffer, model, runCometApi } from '../../../../helpers/harness';
 import { makePng } from '../../../../helpers/images';
@@ -27,6 +30,54 @@ describe('Generate Image in filesystem binary mode', () => {
 		}
 		const storage = join(process.env.N8N_USER_FOLDER!, '.n8n', 'storage');
 		expect(existsSync(storage)).toBe(true);
+	});
+
+	it('stores each image while the reply is still arriving, not after it: no image is held whole', async () => {
+		const images = [makePng(64, 64, 1), makePng(48, 32, 2)];
+		const reply = JSON.stringify({ created: 1, data: images.map((image) => ({ b64_json: image.toString('base64') })) });
+		// Cut in the middle of the second image's base64.
+		const cut = Math.floor((reply.lastIndexOf('b64_json') + reply.length) / 2);
+		// The reply's end (the second image's last half) waits until the first image is in the store, or 5 s.
+		const stored: Array<{ bytes: number; replyEnded: boolean }> = [];
+		let replyEnded = false;
+		let firstStored!: () => void;
+		const gate = new Promise<void>((resolve) => (firstStored = resolve));
+		const fallback = setTimeout(firstStored, 5000);
+		const service = Container.get(BinaryDataService);
+		const store = service.store.bind(service);
+		const spy = jest.spyOn(service, 'store').mockImplementation(async (location, data, binary) => {
+			const result = await store(location, data, binary);
+			stored.push({ bytes: result.bytes ?? -1, replyEnded });
+			firstStored();
+			return result;
+		});
+		api.override((request) =>
+			request.path === '/v1/images/generations'
+				? {
+						headers: { 'content-type': 'application/json' },
+						chunks: [reply.slice(0, cut), reply.slice(cut)],
+						holdBeforeLastChunk: gate.then(() => (replyEnded = true)),
+					}
+				: undefined,
+		);
+		try {
+			const { output, error } = await runCometApi({
+				parameters: { resource: 'image', operation: 'generate', prompt: 'a cat', options: { n: 2 } },
+				credentials: { apiKey: API_KEY, baseUrl: api.baseUrl },
+			});
+			expect(error).toBeUndefined();
+			expect(stored).toEqual([
+				{ bytes: images[0].length, replyEnded: false },
+				{ bytes: images[1].length, replyEnded: true },
+			]);
+			expect(await binaryBuffer(output[0].binary!.data)).toEqual(images[0]);
+			expect(await binaryBuffer(output[1].binary!.data)).toEqual(images[1]);
+			expect(output.map((item) => item.binary!.data.fileName)).toEqual(['image_1.png', 'image_2.png']);
+		} finally {
+			clearTimeout(fallback);
+			spy.mockRestore();
+			api.override(undefined);
+		}
 	});
 
 	it('downloads URL results into filesystem binaries', async () => {

@@ -1,0 +1,62 @@
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+
+import type { StringDiversion, StringSink } from '../transport';
+import { Base64Decoder } from './base64';
+import { detectImageType, imageTypeFromContentType, imageTypeFromName, type ImageType } from './image-type';
+
+/*
+ * Images of a reply put into n8n's binary store one by one as the reply arrives: each image is
+ * stored as soon as its base64 string ends, while the rest of the reply is still being read, and
+ * its bytes are then let go. A reply's images are never all held at once, as they would be if
+ * they were stored only after the whole reply was read. (n8n stores a Buffer or a Node stream; a
+ * node may not build Node streams, so an image is stored whole once decoded.) The name given here
+ * is corrected when the image is output.
+ */
+
+/** An image a reply carried, as its sink left it: being stored, or not valid base64. */
+export class StoredBase64 {
+	constructor(
+		/** The stored binary; undefined when the text was not valid base64 (nothing was stored). */
+		readonly binary: Promise<IBinaryData> | undefined,
+	) {}
+}
+
+const UNKNOWN: ImageType = { mimeType: 'application/octet-stream', extension: 'bin' };
+
+/** One base64 string value of a reply, decoded as it arrives and stored when it ends. */
+class StoringSink implements StringSink {
+	private readonly decoder = new Base64Decoder();
+
+	constructor(
+		private readonly context: IExecuteFunctions,
+		private readonly position: number,
+		private readonly fallbackFormat: string | undefined,
+	) {}
+
+	write(text: string): void {
+		this.decoder.write(text);
+	}
+
+	end(): StoredBase64 {
+		const { data, mimeType } = this.decoder.end();
+		if (!data) return new StoredBase64(undefined);
+		const type = detectImageType(data) ?? imageTypeFromContentType(mimeType) ?? imageTypeFromName(this.fallbackFormat) ?? UNKNOWN;
+		const binary = this.context.helpers.prepareBinaryData(data, `image_${this.position}.${type.extension}`, type.mimeType);
+		// Awaited when the image is output; a failure before then must not be an unhandled rejection.
+		binary.catch(() => undefined);
+		return new StoredBase64(binary);
+	}
+}
+
+/**
+ * How a reply is read when its images go into the binary store as they arrive: each string under
+ * `keys` becomes a StoredBase64, numbered in reply order. `fallbackFormat` names the type of an
+ * image whose bytes and data URI say nothing (the Output Format asked for).
+ */
+export function storingDiversion(context: IExecuteFunctions, keys: string[], fallbackFormat?: string): StringDiversion {
+	let count = 0;
+	return {
+		keys: new Set(keys),
+		open: () => new StoringSink(context, ++count, fallbackFormat),
+	};
+}
