@@ -10,7 +10,7 @@ import * as n8nLib from '../../scripts/lib/n8n';
 import { N8nInstance, NODE_TYPE, workflow, type CliExecution as Execution, type WorkflowNode } from '../e2e/n8n-instance';
 import { API_KEY, errorReply, startFakeCometApi, type FakeCometApi, type Override, type RecordedRequest } from '../helpers/fake-cometapi';
 import { makeNoisePng } from '../helpers/images';
-import { executeMeasured, median } from './measure';
+import { executeMeasured, median, type RssSample } from './measure';
 import { measureQueueMode, queueTable, type QueueRow } from './queue-scenario';
 
 /*
@@ -279,7 +279,7 @@ function webhookSourceNodes(scenario: Scenario): WorkflowNode[] {
  * Every request of a run as the fake API saw it (ms from the first arrival: received, answered,
  * status, requests in flight on arrival), in bench-results/timelines/, for looking into a figure.
  */
-function writeTimeline(name: string, requests: RecordedRequest[]): void {
+function writeTimeline(name: string, requests: RecordedRequest[], rss: RssSample[]): void {
 	const images = requests.filter((r) => r.path.startsWith('/v1/images/'));
 	const first = Math.min(...images.map((r) => r.receivedAt));
 	const lines = images.map((r) =>
@@ -288,6 +288,9 @@ function writeTimeline(name: string, requests: RecordedRequest[]): void {
 	const folder = join(n8nLib.ROOT, 'bench-results', 'timelines');
 	mkdirSync(folder, { recursive: true });
 	writeFileSync(join(folder, `${name}.tsv`), `received ms\tanswered ms\tstatus\tin flight on arrival\n${lines.join('\n')}\n`);
+	// The process's resident set every 20 ms on the same clock: when a peak came against the requests.
+	const samples = rss.map((sample) => `${sample.at - first}\t${sample.rssMb.toFixed(1)}`);
+	writeFileSync(join(folder, `${name}.rss.tsv`), `ms\trss MB\n${samples.join('\n')}\n`);
 }
 
 /** The time within [start, end] that the fake API spent on requests (the union of their intervals). */
@@ -577,9 +580,9 @@ const selectedHere = ONLY.length === 0 || ONLY.some((o) => /^S[1-7](\/|$)/.test(
 				api.override(benchApi);
 				// the run data (tens of MB when the HTTP recipe keeps the base64 in its JSON) comes whole:
 				// `n8n execute` writes it to a file (N8nInstance.cli)
-				const { execution, peakRssMb } = await executeMeasured(n8n, ids.get(`${scenario.id}/${contender.id}`)!);
+				const { execution, peakRssMb, rssTimeline } = await executeMeasured(n8n, ids.get(`${scenario.id}/${contender.id}`)!);
 				const row = measure(scenario, contender, execution, peakRssMb, baseline.peakRssMb, [...api.requests]);
-				writeTimeline(`${scenario.id}-${contender.id}-${run + 1}`, api.requests);
+				writeTimeline(`${scenario.id}-${contender.id}-${run + 1}`, api.requests, rssTimeline);
 				n8nLib.log(
 					`bench ${scenario.id} ${contender.id}: ${fixed(row.wallSeconds, 2)} s, ${row.requests} requests, ${row.failedItems} failed, ` +
 						`first request after ${fixed(row.beforeFirstRequestMs, 0)} ms, done ${fixed(row.afterLastAnswerMs, 0)} ms after the last answer, ` +
