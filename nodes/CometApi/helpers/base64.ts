@@ -90,6 +90,21 @@ export class DecodedBase64 {
 export class Base64Decoder {
 	private readonly parts: Buffer[] = [];
 
+	/** Where the bytes are decoded to when the most they can be is known (see the constructor). */
+	private block: Buffer | undefined;
+
+	private blockBytes = 0;
+
+	/**
+	 * `capacity`: the most bytes the text can decode to, when known. The bytes are then decoded into
+	 * one buffer of that size, which the result is a view of: no piece is made per chunk and no copy
+	 * joins them. Its pages become resident only as they are written, so a generous bound costs
+	 * address space, not memory. A bound that proves short falls back to pieces.
+	 */
+	constructor(capacity = 0) {
+		if (capacity > 0) this.block = Buffer.allocUnsafe(capacity);
+	}
+
 	/** Symbols left over from the last piece (fewer than 4), decoded with the next. */
 	private carry = '';
 
@@ -115,9 +130,10 @@ export class Base64Decoder {
 		if (this.head !== undefined) this.decodeHead();
 		const { symbols } = this.count;
 		if (this.invalid || symbols === 0 || symbols % 4 === 1) return new DecodedBase64(undefined);
-		if (this.carry !== '') this.parts.push(Buffer.from(this.carry, 'base64'));
-		const data = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts);
+		if (this.carry !== '') this.emit(this.carry);
+		const data = this.block ? this.block.subarray(0, this.blockBytes) : this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts);
 		this.parts.length = 0;
+		this.block = undefined;
 		return new DecodedBase64(data, this.mimeType);
 	}
 
@@ -134,13 +150,27 @@ export class Base64Decoder {
 		if (!countBase64(text, this.count)) return this.fail();
 		const symbols = this.carry + (this.count.symbols - before === text.length ? text : text.replace(/[\s=]+/g, ''));
 		const whole = symbols.length - (symbols.length % 4);
-		if (whole > 0) this.parts.push(Buffer.from(symbols.slice(0, whole), 'base64'));
+		if (whole > 0) this.emit(symbols.slice(0, whole));
 		this.carry = symbols.slice(whole);
+	}
+
+	/** Decodes symbols (a multiple of 4, or the last few) into the block while it has room, else into a new piece. */
+	private emit(symbols: string): void {
+		if (this.block) {
+			if (this.blockBytes + Math.ceil((symbols.length * 3) / 4) <= this.block.length) {
+				this.blockBytes += this.block.write(symbols, this.blockBytes, 'base64');
+				return;
+			}
+			this.parts.push(this.block.subarray(0, this.blockBytes));
+			this.block = undefined;
+		}
+		this.parts.push(Buffer.from(symbols, 'base64'));
 	}
 
 	private fail(): void {
 		this.invalid = true;
 		this.carry = '';
 		this.parts.length = 0;
+		this.block = undefined;
 	}
 }

@@ -21,17 +21,25 @@ export class StoredBase64 {
 	) {}
 }
 
+/** The largest block decoded into at once (a larger reply's images are decoded in pieces and joined). */
+const MAX_BLOCK_BYTES = 128 * 1024 * 1024;
+
 const UNKNOWN: ImageType = { mimeType: 'application/octet-stream', extension: 'bin' };
 
 /** One base64 string value of a reply, decoded as it arrives and stored when it ends. */
 class StoringSink implements StringSink {
-	private readonly decoder = new Base64Decoder();
+	private readonly decoder: Base64Decoder;
 
 	constructor(
 		private readonly context: IExecuteFunctions,
 		private readonly position: number,
 		private readonly fallbackFormat: string | undefined,
-	) {}
+		remainingBytes: number | undefined,
+	) {
+		// The rest of the reply bounds the image: its base64 decodes to at most 3/4 of it.
+		const bound = remainingBytes === undefined ? 0 : Math.ceil((remainingBytes * 3) / 4);
+		this.decoder = new Base64Decoder(bound <= MAX_BLOCK_BYTES ? bound : 0);
+	}
 
 	write(text: string): void {
 		this.decoder.write(text);
@@ -57,6 +65,6 @@ export function storingDiversion(context: IExecuteFunctions, keys: string[], fal
 	let count = 0;
 	return {
 		keys: new Set(keys),
-		open: () => new StoringSink(context, ++count, fallbackFormat),
+		open: (_key, remainingBytes) => new StoringSink(context, ++count, fallbackFormat, remainingBytes),
 	};
 }

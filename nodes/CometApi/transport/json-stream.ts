@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import type { ByteStream } from './http';
+import { headerValue, type ByteStream } from './http';
 import { parseJsonBody } from './json';
 import { DEFAULT_TIMEOUT_SECONDS, type ApiRequest, type Context, type RequestRun } from './request';
 import { send } from './send';
@@ -27,7 +27,8 @@ export interface StringSink {
 /** Which string values go to sinks: those of an object's `keys` (at any depth). */
 export interface StringDiversion {
 	keys: ReadonlySet<string>;
-	open(key: string): StringSink;
+	/** `remainingBytes`: what is left of the reply after the string's opening quote, when its length is known (the most the string can take). */
+	open(key: string, remainingBytes?: number): StringSink;
 }
 
 /** The most the rest of a reply (all but the diverted strings) may hold. */
@@ -83,11 +84,20 @@ export class DivertingJsonReader {
 	/** An escape of a diverted string cut by a chunk's end (a backslash and what came of it). */
 	private pendingEscape = '';
 
-	constructor(private readonly diversion: StringDiversion) {}
+	/** The bytes of the reply read before the current chunk. */
+	private readBefore = 0;
+
+	constructor(
+		private readonly diversion: StringDiversion,
+		/** The reply's length, when it declared one. */
+		private readonly totalBytes?: number,
+	) {}
 
 	write(chunk: Buffer): void {
 		let from = 0;
 		let index = 0;
+		const readBefore = this.readBefore;
+		this.readBefore += chunk.length;
 		while (index < chunk.length) {
 			if (this.sink) {
 				index = this.readDiverted(chunk, index);
@@ -111,7 +121,8 @@ export class DivertingJsonReader {
 				this.valueOf = undefined;
 				if (key !== undefined && this.diversion.keys.has(key)) {
 					this.keep(chunk.subarray(from, index));
-					this.sink = this.diversion.open(key);
+					const remaining = this.totalBytes === undefined ? undefined : this.totalBytes - (readBefore + index + 1);
+					this.sink = this.diversion.open(key, remaining);
 					this.divertedAny = false;
 					from = index + 1;
 				} else {
@@ -227,7 +238,8 @@ export async function apiDivertingRequest(
 ): Promise<IDataObject> {
 	const response = await send.call(this, request, 'stream', run);
 	const body = response.body as ByteStream;
-	const reader = new DivertingJsonReader(diversion);
+	const declaredLength = Number(headerValue(response, 'content-length'));
+	const reader = new DivertingJsonReader(diversion, Number.isSafeInteger(declaredLength) && declaredLength > 0 ? declaredLength : undefined);
 	try {
 		for await (const chunk of body) reader.write(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
 	} catch (error) {

@@ -26,9 +26,9 @@ describe('splitDataUri', () => {
 });
 
 describe('Base64Decoder', () => {
-	/** Gives the text in pieces of `size` characters. */
-	function decodeInPieces(text: string, size: number) {
-		const decoder = new Base64Decoder();
+	/** Gives the text in pieces of `size` characters (to a decoder told the most it decodes to, if `capacity`). */
+	function decodeInPieces(text: string, size: number, capacity = 0) {
+		const decoder = new Base64Decoder(capacity);
 		for (let at = 0; at < text.length; at += size) decoder.write(text.slice(at, at + size));
 		return decoder.end();
 	}
@@ -48,6 +48,24 @@ describe('Base64Decoder', () => {
 			expect(decoded.data).toEqual(decodeBase64(text));
 			expect(decoded.mimeType).toBeUndefined();
 		}
+	});
+
+	it.each([1, 3, 64, 10_000])('told the most it decodes to, decodes into one buffer of that size, in pieces of %p characters', (size) => {
+		for (const text of [png.toString('base64'), png.toString('base64url').replace(/=+$/, ''), prefixed]) {
+			const decoded = decodeInPieces(text, size, png.length + 100);
+			expect(decoded.data).toEqual(png);
+			// a view of the one buffer: no piece per chunk, no joining copy
+			expect(decoded.data!.buffer.byteLength).toBeGreaterThanOrEqual(png.length + 100);
+		}
+	});
+
+	it.each([1, 64, 10_000])('a bound that proves short falls back to pieces and still decodes it all (pieces of %p)', (size) => {
+		const decoded = decodeInPieces(png.toString('base64'), size, 10);
+		expect(decoded.data).toEqual(png);
+	});
+
+	it('invalid text told a bound is still refused', () => {
+		expect(decodeInPieces(`${png.toString('base64').slice(0, 20)}*`, 4, 1000).data).toBeUndefined();
 	});
 
 	it.each([1, 4, 7, 30, 10_000])('reads a data URI prefix cut into pieces of %p characters', (size) => {

@@ -1,7 +1,7 @@
 import { sleep, type IBinaryData, type IExecuteFunctions } from 'n8n-workflow';
 
 import { StoredBase64, storingDiversion } from '../../../../nodes/CometApi/helpers/stored-base64';
-import { makeJpeg, makePng } from '../../../helpers/images';
+import { makeJpeg, makeNoisePng, makePng } from '../../../helpers/images';
 
 /** A context whose binary store records each file it is given. */
 function storeContext() {
@@ -60,6 +60,17 @@ describe('storingDiversion: images decoded into the binary store as they arrive'
 		const next = diversion.open('b64_json');
 		next.write(makePng(40, 30, 2).toString('base64').slice(0, 40));
 		expect(files).toHaveLength(1);
+	});
+
+	it('with the rest of the reply known, an image is decoded into one buffer bounded by it (no pieces joined)', () => {
+		const { context, files } = storeContext();
+		const png = makeNoisePng(64, 64, 1); // larger than Node's small-buffer pool
+		const text = png.toString('base64');
+		const sink = storingDiversion(context, ['b64_json']).open('b64_json', text.length + 40);
+		for (let at = 0; at < text.length; at += 1000) sink.write(text.slice(at, at + 1000));
+		sink.end();
+		expect(files[0].bytes).toEqual(png);
+		expect(files[0].bytes.buffer.byteLength).toBe(Math.ceil(((text.length + 40) * 3) / 4));
 	});
 
 	it('invalid base64: nothing is stored, and the image has no binary', () => {

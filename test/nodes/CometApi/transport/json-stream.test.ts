@@ -70,6 +70,21 @@ describe('DivertingJsonReader', () => {
 		expect(() => JSON.parse(text)).toThrow();
 	});
 
+	it.each([1, 7, 4096])('tells each sink what is left of a reply of known length after the string opens (chunks of %p bytes)', (size) => {
+		const json = JSON.stringify({ data: [{ b64_json: base64 }, { b64_json: 'QUJD' }] });
+		const remaining: Array<number | undefined> = [];
+		const reader = new DivertingJsonReader(
+			{ keys: new Set(['b64_json']), open: (_key, left) => (remaining.push(left), { write: () => undefined, end: () => 'x' }) },
+			json.length,
+		);
+		const bytes = Buffer.from(json);
+		for (let at = 0; at < bytes.length; at += size) reader.write(bytes.subarray(at, at + size));
+		const opens = [...json.matchAll(/"b64_json":"/g)].map((match) => json.length - (match.index + match[0].length));
+		expect(remaining).toEqual(opens);
+		expect(remaining[0]).toBeGreaterThan(base64.length);
+		expect(readInChunks(json, size).diversion.pieces).toHaveLength(2);
+	});
+
 	it('diverts the keys it is given, and only those', () => {
 		const json = JSON.stringify({ candidates: [{ content: { parts: [{ inlineData: { mimeType: 'image/png', data: base64 } }, { text: 'hi' }] } }] });
 		expect(readInChunks(json, 5, ['data']).value).toEqual(expected(json, ['data']));
