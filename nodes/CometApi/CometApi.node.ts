@@ -16,7 +16,7 @@ import * as kling from './actions/kling';
 import * as replicate from './actions/replicate';
 import { withRequestOptions } from './actions/request-options.description';
 import { router } from './actions/router';
-import { listSearch } from './methods';
+import { listSearch, loadOptions } from './methods';
 
 /**
  * The resources in the order n8n's node panel lists their actions: Image first (its Generate
@@ -72,7 +72,7 @@ export class CometApi implements INodeType {
 		]),
 	};
 
-	methods = { listSearch };
+	methods = { listSearch, loadOptions };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

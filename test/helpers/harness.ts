@@ -370,10 +370,14 @@ export function startCometApi(options: RunOptions): StartedRun {
 	return { finished: execution, cancel: () => execution.cancel(), nodeSettled };
 }
 
-/** The editor's load-options context of the CometAPI node (what "From list" searches run in). */
-export function loadOptionsContext(options: Omit<RunOptions, 'input'>): LoadOptionsContext {
+/**
+ * The editor's load-options context of the CometAPI node (what "From list" searches and the lists
+ * that depend on other parameters run in): the editor sends the node's parameters with the request.
+ */
+export function loadOptionsContext(options: Omit<RunOptions, 'input'>, path = 'parameters.modelId'): LoadOptionsContext {
 	const { workflow, node, additionalData } = createExecution(options);
-	return new LoadOptionsContext(workflow, node, additionalData, 'parameters.modelId');
+	additionalData.currentNodeParameters = node.parameters;
+	return new LoadOptionsContext(workflow, node, additionalData, path);
 }
 
 /** Evaluates an expression the way n8n does for credential fields, with `$credentials` in scope. */

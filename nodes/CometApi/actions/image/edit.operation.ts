@@ -37,28 +37,16 @@ export const MAX_MASK_BYTES = 4 * 1024 * 1024;
 /** Multipart fields that carry files; Additional Body Fields cannot set them. */
 const FILE_FIELDS = ['image', 'image[]', 'mask'];
 
-/** The sizes /images/edits takes (the dall-e-3 sizes are for generation only). */
+/** The sizes /images/edits takes (EDIT_SIZE_CHOICES, for a model the node does not know). */
 const editSizeOption: BodyOption = {
 	...sizeOption,
-	property: {
-		...sizeOption.property,
-		options: sizeOption.property.options?.filter(
-			(option) => !('value' in option && String(option.value).includes('1792')),
-		),
-	},
+	property: { ...sizeOption.property, typeOptions: { ...sizeOption.property.typeOptions, loadOptionsMethod: 'editImageSizes' } },
 };
 
-/** The qualities /images/edits takes (hd is dall-e-3, which does not edit). */
+/** The qualities /images/edits takes (EDIT_QUALITY_CHOICES, for a model the node does not know). */
 const editQualityOption: BodyOption = {
 	...qualityOption,
-	property: {
-		...qualityOption.property,
-		options: qualityOption.property.options
-			?.filter((option) => !('value' in option && option.value === 'hd'))
-			.map((option) =>
-				'value' in option && option.value === 'standard' ? { ...option, description: 'For dall-e-2' } : option,
-			),
-	},
+	property: { ...qualityOption.property, typeOptions: { ...qualityOption.property.typeOptions, loadOptionsMethod: 'editImageQualities' } },
 };
 
 /** The options /images/edits takes, each sent as its request field. */

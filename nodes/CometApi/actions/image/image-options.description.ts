@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { additionalBodyFieldsOption, commonOptions, maxDownloadSizeOption, optionsCollection } from '../common.description';
 
@@ -82,24 +82,38 @@ export const outputFormatOption: BodyOption = {
 	},
 };
 
+/** Every quality, for a model the node does not know; a known model's Quality list is its share of these. */
+export const QUALITY_CHOICES: INodePropertyOptions[] = [
+	{ name: 'Auto', value: 'auto', description: 'The model picks (gpt-image-*)' },
+	{ name: 'HD', value: 'hd', description: 'For dall-e-3' },
+	{ name: 'High', value: 'high', description: 'For gpt-image-*' },
+	{ name: 'Low', value: 'low', description: 'For gpt-image-*' },
+	{ name: 'Max', value: 'max', description: 'For gpt-image-2.5 and later' },
+	{ name: 'Medium', value: 'medium', description: 'For gpt-image-*' },
+	{ name: 'Standard', value: 'standard', description: 'For dall-e-2 and dall-e-3' },
+	{ name: 'XHigh', value: 'xhigh', description: 'For gpt-image-2.5 and later' },
+];
+
+/** Edit Image's qualities: no hd (dall-e-3, which does not edit). */
+export const EDIT_QUALITY_CHOICES: INodePropertyOptions[] = QUALITY_CHOICES.filter((option) => option.value !== 'hd').map(
+	(option) => (option.value === 'standard' ? { ...option, description: 'For dall-e-2' } : option),
+);
+
+/** What the Size and Quality lists depend on: the model's ID, in either mode of its picker. */
+const DEPENDS_ON_MODEL = ['modelId.value'];
+
 export const qualityOption: BodyOption = {
 	field: 'quality',
 	property: {
+		// eslint-disable-next-line n8n-nodes-base/node-param-display-name-wrong-for-dynamic-options -- a quality has no name or ID: the list is a fixed set of values, narrowed to the model's
 		displayName: 'Quality',
 		name: 'quality',
 		type: 'options',
 		default: 'auto',
-		options: [
-			{ name: 'Auto', value: 'auto', description: 'The model picks (gpt-image-*)' },
-			{ name: 'HD', value: 'hd', description: 'For dall-e-3' },
-			{ name: 'High', value: 'high', description: 'For gpt-image-*' },
-			{ name: 'Low', value: 'low', description: 'For gpt-image-*' },
-			{ name: 'Max', value: 'max', description: 'For gpt-image-2.5 and later' },
-			{ name: 'Medium', value: 'medium', description: 'For gpt-image-*' },
-			{ name: 'Standard', value: 'standard', description: 'For dall-e-2 and dall-e-3' },
-			{ name: 'XHigh', value: 'xhigh', description: 'For gpt-image-2.5 and later' },
-		],
-		description: 'Image quality; the values a model takes depend on the model',
+		// the values of the chosen model (methods/loadOptions.ts)
+		typeOptions: { loadOptionsMethod: 'imageQualities', loadOptionsDependsOn: DEPENDS_ON_MODEL },
+		description:
+			'Image quality. The list shows the values the chosen model takes, or all of them for a model the node does not know. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 	},
 };
 
@@ -119,30 +133,39 @@ export const responseFormatOption: BodyOption = {
 	},
 };
 
+/** Every size preset, for a model the node does not know; a known model's Size list is its share of these. */
+// Labels lead with the shape so the list reads Auto, Custom, Landscape…, Portrait…, Square….
+export const SIZE_CHOICES: INodePropertyOptions[] = [
+	{ name: 'Auto', value: 'auto', description: 'The model picks the size (gpt-image-*); other models use their default' },
+	{ name: 'Custom', value: 'custom', description: 'Any size the model takes, entered in Size (Custom), e.g. 2048x2048 or 2K' },
+	{ name: 'Landscape 1536x1024', value: '1536x1024', description: 'For gpt-image-*' },
+	{ name: 'Landscape 1792x1024', value: '1792x1024', description: 'For dall-e-3' },
+	{ name: 'Landscape 2048x1152 (2K)', value: '2048x1152', description: 'For gpt-image-2 and later' },
+	{ name: 'Landscape 3840x2160 (4K)', value: '3840x2160', description: 'For gpt-image-2 and later' },
+	{ name: 'Portrait 1024x1536', value: '1024x1536', description: 'For gpt-image-*' },
+	{ name: 'Portrait 1024x1792', value: '1024x1792', description: 'For dall-e-3' },
+	{ name: 'Portrait 2160x3840 (4K)', value: '2160x3840', description: 'For gpt-image-2 and later' },
+	{ name: 'Square 1024x1024', value: '1024x1024', description: 'Most models' },
+	{ name: 'Square 2048x2048 (2K)', value: '2048x2048', description: 'For gpt-image-2 and later' },
+	{ name: 'Square 256x256', value: '256x256', description: 'For dall-e-2' },
+	{ name: 'Square 512x512', value: '512x512', description: 'For dall-e-2' },
+];
+
+/** Edit Image's sizes: no dall-e-3 sizes (dall-e-3 only generates). */
+export const EDIT_SIZE_CHOICES: INodePropertyOptions[] = SIZE_CHOICES.filter((option) => !String(option.value).includes('1792'));
+
 export const sizeOption: BodyOption = {
 	field: 'size',
 	property: {
+		// eslint-disable-next-line n8n-nodes-base/node-param-display-name-wrong-for-dynamic-options -- a size has no name or ID: the list is a fixed set of values, narrowed to the model's
 		displayName: 'Size',
 		name: 'size',
 		type: 'options',
 		default: 'auto',
-		// Labels lead with the shape so the list reads Auto, Custom, Landscape…, Portrait…, Square….
-		options: [
-			{ name: 'Auto', value: 'auto', description: 'The model picks the size (gpt-image-*); other models use their default' },
-			{ name: 'Custom', value: 'custom', description: 'Any size the model takes, entered in Size (Custom), e.g. 2048x2048 or 2K' },
-			{ name: 'Landscape 1536x1024', value: '1536x1024', description: 'For gpt-image-*' },
-			{ name: 'Landscape 1792x1024', value: '1792x1024', description: 'For dall-e-3' },
-			{ name: 'Landscape 2048x1152 (2K)', value: '2048x1152', description: 'For gpt-image-2 and later' },
-			{ name: 'Landscape 3840x2160 (4K)', value: '3840x2160', description: 'For gpt-image-2 and later' },
-			{ name: 'Portrait 1024x1536', value: '1024x1536', description: 'For gpt-image-*' },
-			{ name: 'Portrait 1024x1792', value: '1024x1792', description: 'For dall-e-3' },
-			{ name: 'Portrait 2160x3840 (4K)', value: '2160x3840', description: 'For gpt-image-2 and later' },
-			{ name: 'Square 1024x1024', value: '1024x1024', description: 'Most models' },
-			{ name: 'Square 2048x2048 (2K)', value: '2048x2048', description: 'For gpt-image-2 and later' },
-			{ name: 'Square 256x256', value: '256x256', description: 'For dall-e-2' },
-			{ name: 'Square 512x512', value: '512x512', description: 'For dall-e-2' },
-		],
-		description: 'Size of the images; the sizes a model takes depend on the model',
+		// the sizes of the chosen model (methods/loadOptions.ts)
+		typeOptions: { loadOptionsMethod: 'imageSizes', loadOptionsDependsOn: DEPENDS_ON_MODEL },
+		description:
+			'Size of the images. The list shows the sizes the chosen model takes, or all of them for a model the node does not know; Custom takes any other. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 	},
 };
 
