@@ -544,7 +544,11 @@ export function editorSuite(version: string) {
 			await offered.filter({ visible: true }).filter({ hasText: exactly('Size') }).click();
 			const size = ndv().getByTestId('parameter-input-size');
 			await visible(size);
-			expect(await size.locator('input').inputValue()).toBe('Auto');
+			// the list loads for the chosen model: the field reads "Loading options..." meanwhile
+			await eventually(
+				() => size.locator('input').inputValue(),
+				(value) => expect(value).toBe('Auto'),
+			);
 			await size.click();
 			const choices = page.getByRole('option').filter({ visible: true });
 			const sizes = await eventually(
@@ -642,6 +646,76 @@ export function editorSuite(version: string) {
 			await shots.take(page, 'midjourney-button-list');
 			await choices.filter({ hasText: /^Custom \(Label or customId\)/ }).click();
 			await visible(ndv().getByTestId('parameter-input-customButton'));
+			await closeNdv();
+		});
+
+		step('7. Size lists the sizes of the chosen model: dall-e-3 from the list, gpt-image-2 by ID', async () => {
+			await canvasNode('Generate an image').dblclick();
+			await visible(ndv());
+			const rlc = ndv().getByTestId('resource-locator-modelId');
+			const size = ndv().getByTestId('parameter-input-size');
+			const choices = page.getByRole('option').filter({ visible: true });
+			const sizeReads = async (label: string) =>
+				await eventually(
+					() => size.locator('input').inputValue(),
+					(value) => expect(value).toBe(label),
+				);
+			/**
+			 * Opens Size's list and reads it until it is the chosen model's: the editor reloads it when the
+			 * model changes (the field reads "Loading options..." meanwhile, and a click then may be lost).
+			 */
+			const sizesOffered = async (check: (names: string[]) => void) => {
+				await sizeReads('Custom');
+				return await eventually(async () => {
+					if ((await choices.count()) === 0) await size.click();
+					return await labels(choices);
+				}, check);
+			};
+			const closeList = async () => {
+				await page.keyboard.press('Escape');
+				await hidden(choices.filter({ hasText: exactly('Auto') }));
+			};
+			// Size kept its value (Custom) from step 5
+			await sizeReads('Custom');
+
+			// dall-e-3 from the list: its 1792 sizes, none of gpt-image-2's 2K and 4K
+			await rlc.getByTestId('rlc-input').click();
+			await page.getByTestId('rlc-item').filter({ hasText: /^dall-e-3/ }).click();
+			await eventually(
+				() => rlc.getByTestId('rlc-input').inputValue(),
+				// (the picker shows the entry's name: the ID, with its price)
+				(value) => expect(value).toMatch(/^dall-e-3( — .*)?$/),
+			);
+			const dallE = await sizesOffered((names) => {
+				expect(names).toContain('Landscape 1792x1024');
+				expect(names).not.toContain('Landscape 3840x2160 (4K)');
+			});
+			expect(dallE).toEqual(['Auto', 'Custom', 'Landscape 1792x1024', 'Portrait 1024x1792', 'Square 1024x1024']);
+			await shots.take(page, 'size-list-dall-e-3');
+			await closeList();
+
+			// gpt-image-2 by ID: its 2K and 4K presets, not dall-e-3's 1792x1024
+			await rlc.getByTestId('rlc-mode-selector').click();
+			await choices.filter({ hasText: exactly('By ID') }).click();
+			await rlc.getByTestId('rlc-input').fill('gpt-image-2');
+			await ndv().getByTestId('node-parameters').click({ position: { x: 5, y: 5 } });
+			const gptImage2 = await sizesOffered((names) => {
+				expect(names).toContain('Landscape 3840x2160 (4K)');
+				expect(names).not.toContain('Landscape 1792x1024');
+			});
+			expect(gptImage2).toEqual(expect.arrayContaining(['Auto', 'Custom', 'Square 2048x2048 (2K)', 'Portrait 2160x3840 (4K)', 'Square 1024x1024']));
+			expect(gptImage2).not.toContain('Portrait 1024x1792');
+			expect(gptImage2).not.toContain('Square 256x256');
+			await shots.take(page, 'size-list-gpt-image-2');
+			await closeList();
+			await sizeReads('Custom');
+			// the README's panel picture: the model, Options and Request Options (step 6's Timeout) in one
+			// view, in a window tall enough for them
+			await page.setViewportSize({ width: 1440, height: 1250 });
+			await visible(ndv().getByTestId('parameter-input-timeout'));
+			await ndv().getByTestId('resource-locator-modelId').scrollIntoViewIfNeeded();
+			await shots.take(page, 'panel-options-request-options');
+			await page.setViewportSize({ width: 1440, height: 900 });
 			await closeNdv();
 		});
 	});
