@@ -94,6 +94,10 @@ describe('found by search', () => {
 	const aliases = codex.alias.map(normal);
 	const keywords = (pkg.keywords as string[]).map(normal);
 
+	it('the README is a guide read at once: at most 35,000 bytes (reference pages live in docs/)', () => {
+		expect(Buffer.byteLength(readme)).toBeLessThanOrEqual(35_000);
+	});
+
 	it.each(FAMILIES)('the family %s is in the README, the codex aliases and the npm keywords', (family) => {
 		expect(normal(readme)).toContain(normal(family));
 		expect(aliases).toContain(normal(family));
