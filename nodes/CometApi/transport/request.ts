@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import type { ApiRoot } from './base-url';
+import type { ErrorReason } from './billing';
 import type { ApiErrorDetails } from './errors';
 import type { AdaptiveLimiter } from './limiter';
 import type { Charge } from './prices';
@@ -45,8 +46,11 @@ export interface ApiRequest {
 	crossOriginRedirect?: 'refuse' | 'return';
 	/** An empty body or a bare `null` reads as `{}` (json.ts): how the Midjourney proxy answers for a task it does not know. */
 	acceptEmpty?: boolean;
-	/** Whether a refusal is final whatever its status: not waited out (429) nor retried (5xx), e.g. Kling's balance codes on a 429. */
-	finalWhen?: (details: ApiErrorDetails) => boolean;
+	/**
+	 * A refusal final whatever its status (not waited out as a 429, nor retried as a 5xx), e.g.
+	 * Kling's balance codes on a 429: its reason, or undefined for one that is not final.
+	 */
+	finalWhen?: (details: ApiErrorDetails) => ErrorReason | undefined;
 	itemIndex?: number;
 }
 

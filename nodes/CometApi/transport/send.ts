@@ -190,7 +190,8 @@ export async function send(
 		const body = encoding === 'stream' ? await readErrorBody(response.body as ByteStream, timeoutMs) : response.body;
 		detach();
 		const details = readApiError(status, body);
-		if (request.finalWhen?.(details)) throw refusal(apiError(this.getNode(), details, itemIndex), 'no');
+		const finalReason = request.finalWhen?.(details);
+		if (finalReason) throw refusal(apiError(this.getNode(), details, itemIndex), 'no', finalReason);
 		const asked = retryAfterMs(headerValue(response, 'retry-after'));
 		if (status === 429) {
 			rateLimitedSince ??= Date.now();
@@ -214,8 +215,8 @@ export async function send(
 		// request answered at once charges nothing.
 		throw refusal(apiError(this.getNode(), details, itemIndex), 'no');
 
-		function refusal(error: NodeApiError, billed: Billed) {
-			withFacts(error, { billed, retrySafe: billed === 'no', reason: reasonOf(details) });
+		function refusal(error: NodeApiError, billed: Billed, reason = reasonOf(details)) {
+			withFacts(error, { billed, retrySafe: billed === 'no', reason });
 			return withAttempts(error, attempt);
 		}
 	}

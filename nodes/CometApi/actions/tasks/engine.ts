@@ -76,9 +76,12 @@ export interface TaskWait {
 /** The request settings (timeout, retries, rate-limit wait) the item's polls are sent with. */
 export type PollSettings = Pick<ApiRequest, 'timeoutSeconds' | 'maxRetries' | 'rateLimitWaitSeconds'>;
 
-/** The refusals the family reads as final (TaskApi.refusal), for send's finalWhen. */
+/** The refusals the family reads as final (TaskApi.refusal), with the family's reason, for send's finalWhen. */
 function finalRefusal(api: TaskApi): ApiRequest['finalWhen'] {
-	return api.refusal ? (details) => api.refusal?.(details) !== undefined : undefined;
+	return api.refusal ? (details) => {
+		const state = api.refusal?.(details);
+		return state ? (state.cause ?? reasonOf(details)) : undefined;
+	} : undefined;
 }
 
 /** What an HTTP error of the API said, as errors.ts read it. */

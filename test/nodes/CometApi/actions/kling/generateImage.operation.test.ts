@@ -61,6 +61,14 @@ describe('Kling, Generate Image', () => {
 		expect(fake.sent('/kling')).toEqual(['POST /kling/v1/images/generations']);
 	});
 
+	it('a balance code answered with HTTP 429 (1102) is final at once and reads balance, not rate_limit; billed no', async () => {
+		api.override((request) => (request.method === 'POST' ? klingReply(1102, 'Account balance not enough', undefined, 429) : undefined));
+		const { error } = await generate();
+		expect(error?.message).toMatch(/Account balance not enough/);
+		expect(error?.context).toMatchObject({ reason: 'balance', billed: 'no', retrySafe: true });
+		expect(fake.sent('/kling')).toEqual(['POST /kling/v1/images/generations']);
+	});
+
 	it('a Kling refusal with HTTP 400 quotes its message', async () => {
 		const { error } = await generate({ options: { additionalBodyFields: '{"style": "anime"}' } });
 		expect(error?.message).toMatch(/Unknown parameter: style/);
