@@ -7,8 +7,8 @@ import { ownStream } from './owned-stream';
 import type { Context } from './request';
 
 /*
- * One attempt of a request sent with the key (send.ts decides what follows it): on the node's own
- * timer, aborted with the run.
+ * One attempt of a request (send.ts decides what follows one sent with the key; download.ts one
+ * sent without it): on the node's own timer, aborted with the run.
  */
 
 export type Attempt = { response: IN8nHttpFullResponse; detach: () => void; abort: () => void } | { failure: NetworkFailure };
@@ -22,6 +22,8 @@ export async function attemptOnce(
 	options: IHttpRequestOptions,
 	timeoutMs: number,
 	signal?: AbortSignal,
+	/** Sent with the key (the credential), or without it (result images on other hosts). */
+	withKey = true,
 ): Promise<Attempt> {
 	const attempt = new AbortController();
 	const onAbort = () => attempt.abort();
@@ -47,11 +49,11 @@ export async function attemptOnce(
 	// timer abort the request too.
 	const context = Object.create(this, { getExecutionCancelSignal: { value: () => attempt.signal } }) as Context;
 	try {
-		const response = (await this.helpers.httpRequestWithAuthentication.call(
-			context,
-			CREDENTIAL_TYPE,
-			options,
-		)) as IN8nHttpFullResponse;
+		const response = (
+			withKey
+				? await this.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, options)
+				: await this.helpers.httpRequest.call(context, options)
+		) as IN8nHttpFullResponse;
 		return { response, detach, abort: () => attempt.abort() };
 	} catch (error) {
 		detach();

@@ -1,9 +1,10 @@
-import type { IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { getBaseUrls } from './base-url';
 import { withFacts } from './billing';
-import { headerValue, readAll, readNetworkFailure, type ByteStream } from './http';
+import { attemptOnce } from './attempt';
+import { headerValue, isTimeoutFailure, readAll, readNetworkFailure, type ByteStream } from './http';
 import { ownStream, StreamFault } from './owned-stream';
 import {
 	backoffMs,
@@ -119,21 +120,29 @@ async function downloadOnce(
 		const failure = readNetworkFailure(error instanceof StreamFault ? { code: error.code, message: error.message } : error);
 		return { reason: `: ${failure.message}`, retryable: isRetryableNetworkFailure(failure.code, failure.message) };
 	};
-	let response: IN8nHttpFullResponse;
-	try {
-		response = (await this.helpers.httpRequest({
-			method: 'GET',
-			url,
-			encoding: 'stream',
-			timeout: options.timeoutSeconds * 1000,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			abortSignal: options.signal,
-		})) as IN8nHttpFullResponse;
-	} catch (error) {
-		return network(error);
+	const timeoutMs = options.timeoutSeconds * 1000;
+	// Timed by the node, as requests with the key are: the HTTP client's own timeout reads as a
+	// connection fault on some n8n releases.
+	const attempt = await attemptOnce.call(
+		this,
+		{ method: 'GET', url, encoding: 'stream', returnFullResponse: true, ignoreHttpStatusErrors: true },
+		timeoutMs,
+		options.signal,
+		false,
+	);
+	if ('failure' in attempt) {
+		const { failure } = attempt;
+		const timedOut = isTimeoutFailure(failure);
+		const said = timedOut ? `no answer within ${options.timeoutSeconds} s (the Timeout option)` : failure.message;
+		return { reason: `: ${said}`, retryable: timedOut || isRetryableNetworkFailure(failure.code, failure.message) };
 	}
-	const stream = ownStream(response.body as ByteStream, { idleMs: options.timeoutSeconds * 1000, signal: options.signal });
+	const { response } = attempt;
+	const stream = ownStream(response.body as ByteStream, {
+		idleMs: timeoutMs,
+		signal: options.signal,
+		abortRequest: attempt.abort,
+		onSettled: attempt.detach,
+	});
 	const status = response.statusCode;
 	if (status < 200 || status >= 300) {
 		stream.destroy?.();

@@ -76,6 +76,17 @@ describe('Downloads of result images', () => {
 		expect(output[0].json.description).toContain(url);
 	});
 
+	it('a download that outruns Timeout on every attempt says so, naming the option (not a connection fault)', async () => {
+		const url = imageUrlAnswering(() => ({ delayMs: 3000, ...png }));
+		const { output } = await runGenerate(api, { timeout: 1, maxRetries: 1 }, { continueOnFail: true });
+		expect(downloads()).toBe(2);
+		expect(output[0].json).toMatchObject({
+			error: `Downloading the image from ${new URL(url).host} failed: no answer within 1 s (the Timeout option) (after 2 attempts)`,
+			url,
+			reason: 'download',
+		});
+	});
+
 	it.each([
 		['image/avif', 'avif'],
 		['image/bmp', 'bmp'],
