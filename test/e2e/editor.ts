@@ -529,7 +529,7 @@ export function editorSuite(version: string) {
 				await addOption.click();
 				return await eventually(() => labels(offered), check);
 			};
-			const first = await openAddOption((names) => expect(names).toEqual(expect.arrayContaining(['Size', 'Output Format', 'Number of Images'])));
+			const first = await openAddOption((names) => expect(names).toEqual(expect.arrayContaining(['Size Name or ID', 'Output Format', 'Number of Images'])));
 			// ── panel change (commit b5cc819): dependent options are offered only where they apply ──
 			expect(first).not.toContain('Size (Custom)');
 			expect(first).not.toContain('Output Compression');
@@ -541,7 +541,7 @@ export function editorSuite(version: string) {
 			await shots.take(page, 'generate-add-option');
 
 			// Size: Auto (the default) first, then Custom, then sizes grouped by shape
-			await offered.filter({ visible: true }).filter({ hasText: exactly('Size') }).click();
+			await offered.filter({ visible: true }).filter({ hasText: exactly('Size Name or ID') }).click();
 			const size = ndv().getByTestId('parameter-input-size');
 			await visible(size);
 			// the list loads for the chosen model: the field reads "Loading options..." meanwhile

@@ -105,8 +105,8 @@ const DEPENDS_ON_MODEL = ['modelId.value'];
 export const qualityOption: BodyOption = {
 	field: 'quality',
 	property: {
-		// eslint-disable-next-line n8n-nodes-base/node-param-display-name-wrong-for-dynamic-options -- a quality has no name or ID: the list is a fixed set of values, narrowed to the model's
-		displayName: 'Quality',
+		// n8n's rule for a list loaded by a method: its name ends in "Name or ID"
+		displayName: 'Quality Name or ID',
 		name: 'quality',
 		type: 'options',
 		default: 'auto',
@@ -157,8 +157,7 @@ export const EDIT_SIZE_CHOICES: INodePropertyOptions[] = SIZE_CHOICES.filter((op
 export const sizeOption: BodyOption = {
 	field: 'size',
 	property: {
-		// eslint-disable-next-line n8n-nodes-base/node-param-display-name-wrong-for-dynamic-options -- a size has no name or ID: the list is a fixed set of values, narrowed to the model's
-		displayName: 'Size',
+		displayName: 'Size Name or ID',
 		name: 'size',
 		type: 'options',
 		default: 'auto',
