@@ -13,10 +13,6 @@ import {
 
 export const DEFAULT_MAX_CONCURRENCY = 32;
 
-/** Where users find the name of a binary field; shown under every field that takes binary field names. */
-export const BINARY_FIELDS_HINT =
-	'A binary field is the name an earlier node gave a file: see the Binary tab of that node’s output (usually data). Separate several names with commas.';
-
 /**
  * The model picker: a searchable list of the models from GET /models that suit the operation
  * (searchListMethod names a method in methods/listSearch.ts), or any model ID.
