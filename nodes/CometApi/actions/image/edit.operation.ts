@@ -4,12 +4,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { readInputBlob, type AcceptedImages, type InputBlob } from '../../helpers/binary-input';
 import { JPEG, PNG, pngHasAlpha, WEBP } from '../../helpers/image-type';
 import { itemError } from '../../helpers/item-error';
-import { imagesReplyDiversion } from '../../helpers/images-response';
 import { isEditModel } from '../../helpers/model-families';
-import { apiDivertingRequest } from '../../transport';
 import { binaryFieldsHint, maskFieldHint } from '../binary-fields.description';
 import { modelProperty, promptProperty } from '../common.description';
-import { withModelSuggestions } from '../model-suggestions';
 import { parsePropertyNames } from '../parameters';
 import type { RunContext } from '../run-context';
 import {
@@ -24,7 +21,7 @@ import {
 	userOption,
 	type BodyOption,
 } from './image-options.description';
-import { imagesReplyToItems, readImagesRequest } from './images-api';
+import { imagesReplyToItems, readImagesRequest, sendImagesRequest } from './images-api';
 
 /** OpenAI's limit for GPT image models, which CometAPI passes on. */
 export const MAX_EDIT_IMAGES = 16;
@@ -230,14 +227,7 @@ export async function execute(
 	for (const image of images) form.append(imageField, image.blob);
 	if (mask) form.append('mask', mask.blob);
 
-	const response = await withModelSuggestions.call(this, model, isEditModel, async () =>
-		await apiDivertingRequest.call(
-			this,
-			{ method: 'POST', endpoint: '/images/edits', body: form, ...request.settings, itemIndex },
-			imagesReplyDiversion(this, request.output.requestedFormat),
-			run,
-		),
-	);
+	const response = await sendImagesRequest.call(this, itemIndex, run, request, '/images/edits', form, isEditModel);
 	return await imagesReplyToItems.call(this, itemIndex, run, request, response, {
 		imageFields: names.images,
 		...(names.mask ? { maskField: names.mask } : {}),

@@ -1,11 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { imagesReplyDiversion } from '../../helpers/images-response';
 import { isGenerationModel } from '../../helpers/model-families';
-import { apiDivertingRequest } from '../../transport';
 import { modelProperty, promptProperty } from '../common.description';
-import { withModelSuggestions } from '../model-suggestions';
 import type { RunContext } from '../run-context';
 import {
 	backgroundOption,
@@ -19,7 +16,7 @@ import {
 	userOption,
 	type BodyOption,
 } from './image-options.description';
-import { imagesReplyToItems, readImagesRequest } from './images-api';
+import { imagesReplyToItems, readImagesRequest, sendImagesRequest } from './images-api';
 import { readSeedreamFields, seedreamOptionsProperty } from './seedream';
 
 /** The options /images/generations takes, each sent as its request field. */
@@ -87,14 +84,8 @@ export async function execute(
 	const request = readImagesRequest.call(this, itemIndex, bodyOptions);
 	const { model, prompt, fields } = request;
 	const seedream = await readSeedreamFields.call(this, itemIndex, model, fields.size);
-	const response = await withModelSuggestions.call(this, model, isGenerationModel, async () =>
-		await apiDivertingRequest.call(
-			this,
-			{ method: 'POST', endpoint: '/images/generations', body: { model, prompt, ...seedream, ...fields }, ...request.settings, itemIndex },
-			imagesReplyDiversion(this, request.output.requestedFormat),
-			run,
-		),
-	);
+	const body = { model, prompt, ...seedream, ...fields };
+	const response = await sendImagesRequest.call(this, itemIndex, run, request, '/images/generations', body, isGenerationModel);
 	const references = Array.isArray(seedream.image) ? { referenceImages: String(this.getNodeParameter('seedreamOptions.referenceImages', itemIndex, '')).split(',').map((name) => name.trim()).filter(Boolean) } : {};
 	return await imagesReplyToItems.call(this, itemIndex, run, request, response, references);
 }

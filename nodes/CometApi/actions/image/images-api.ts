@@ -2,9 +2,11 @@ import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from '
 
 import { toOutputItems, type OutputSettings } from '../../helpers/binary-output';
 import { gptImageSizeProblem, takesInputFidelity, takesQuality } from '../../helpers/gpt-image';
-import { collectImages } from '../../helpers/images-response';
+import { collectImages, imagesReplyDiversion } from '../../helpers/images-response';
 import { itemError } from '../../helpers/item-error';
 import { reportTokenUsage } from '../../helpers/token-usage';
+import { apiDivertingRequest } from '../../transport';
+import { withModelSuggestions } from '../model-suggestions';
 import {
 	parseAdditionalFields,
 	readModel,
@@ -119,6 +121,30 @@ export function readImagesRequest(
 		settings: readRequestSettings(options),
 		output: readOutputSettings.call(this, options, itemIndex, fields.output_format as string | undefined),
 	};
+}
+
+/**
+ * Sends an Images API request (`/images/generations` or `/images/edits`) and reads its reply as it
+ * arrives, each image into the binary store; a model CometAPI does not know is answered with the
+ * account's models that `fits`.
+ */
+export async function sendImagesRequest(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	run: RunContext,
+	request: ImagesRequest,
+	endpoint: '/images/generations' | '/images/edits',
+	body: IDataObject | FormData,
+	fits: (model: string) => boolean,
+): Promise<IDataObject> {
+	return await withModelSuggestions.call(this, request.model, fits, async () =>
+		await apiDivertingRequest.call(
+			this,
+			{ method: 'POST', endpoint, body, ...request.settings, itemIndex },
+			imagesReplyDiversion(this, request.output.requestedFormat),
+			run,
+		),
+	);
 }
 
 /**
