@@ -59,13 +59,19 @@ export function factsOf(error: NodeError): Partial<ErrorFacts> {
 
 const MODERATION = /moderation|content[_ ]policy|safety|banned|prohibited|nsfw|sensitive|unsafe/;
 const BALANCE = /quota|balance|insufficient|arrears|credit|billing|payment/;
+/**
+ * A 429 that no wait fixes: the account is out of credit or over a spending limit. OpenAI answers
+ * these with its rate limit's status and `type: insufficient_quota` (its error codes guide), and
+ * CometAPI's gateway relays an upstream's status as it comes.
+ */
+const QUOTA_429 = /insufficient_quota|credit_balance_exhausted|spend_limit_exceeded|usage_limit_exceeded/;
 
 /** The class of an error CometAPI answered (an HTTP status, or an error inside a 200 when status is absent). */
 export function reasonOf(details: ApiErrorDetails): ErrorReason {
 	const code = `${details.code ?? ''} ${details.type ?? ''}`.toLowerCase();
 	const said = `${code} ${details.message}`.toLowerCase();
 	const status = details.status;
-	if (status === 429) return 'rate_limit';
+	if (status === 429) return QUOTA_429.test(code) ? 'balance' : 'rate_limit';
 	if (status === 402 || BALANCE.test(said)) return 'balance';
 	if (status === 401) return 'auth';
 	if (MODERATION.test(said)) return 'moderation';

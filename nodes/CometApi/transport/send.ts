@@ -190,7 +190,8 @@ export async function send(
 		const body = encoding === 'stream' ? await readErrorBody(response.body as ByteStream, timeoutMs) : response.body;
 		detach();
 		const details = readApiError(status, body);
-		const finalReason = request.finalWhen?.(details);
+		// a 429 that says the account is out of credit is not waited out: no wait fixes it
+		const finalReason = request.finalWhen?.(details) ?? (status === 429 && reasonOf(details) === 'balance' ? 'balance' : undefined);
 		if (finalReason) throw refusal(apiError(this.getNode(), details, itemIndex), 'no', finalReason);
 		const asked = retryAfterMs(headerValue(response, 'retry-after'));
 		if (status === 429) {

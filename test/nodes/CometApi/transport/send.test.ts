@@ -124,6 +124,7 @@ describe('send: failures that are never retried', () => {
 		[400, 'Invalid size: 999x999', 'invalid_value', /options this model supports|parameter/],
 		[401, 'Invalid token', '', /API key/],
 		[403, 'insufficient_user_quota: token quota is not enough', 'insufficient_user_quota', /top up/],
+		[429, 'You exceeded your current quota, please check your plan and billing details.', 'insufficient_quota', /top up/],
 		[404, 'The model `gpt-image-9` does not exist', 'model_not_found', /model ID/],
 		[413, 'Request entity too large', '', /smaller/],
 		[422, 'Unprocessable prompt', '', /./],
@@ -136,6 +137,18 @@ describe('send: failures that are never retried', () => {
 		expect(error!.httpCode).toBe(String(status));
 		expect(error!.description).toMatch(hint);
 		expect(error!.context).toMatchObject({ itemIndex: 0 });
+	});
+});
+
+describe('send: a 429 that says the account is out of credit', () => {
+	it('is final at once (no wait fixes it): reason balance, billed no', async () => {
+		api.override(() => ({
+			...errorReply(429, 'You exceeded your current quota, please check your plan and billing details.', 'insufficient_quota'),
+			headers: { 'retry-after': '1' },
+		}));
+		const { error } = await runGenerate(api, { rateLimitWait: 5 });
+		expect(attempts()).toBe(1);
+		expect(error!.context).toMatchObject({ reason: 'balance', billed: 'no', retrySafe: true });
 	});
 });
 
