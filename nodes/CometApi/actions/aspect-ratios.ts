@@ -1,3 +1,5 @@
+import type { INodeProperties } from 'n8n-workflow';
+
 /** Width over height of a ratio such as "16:9"; undefined for anything else. */
 function shapeOf(value: string): number | undefined {
 	const match = /^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$/.exec(value);
@@ -14,4 +16,16 @@ export function defaultThenByShape<T extends { value: string }>(options: T[], de
 		.filter((option) => option.value !== defaultValue)
 		.sort((a, b) => (shapeOf(a.value) ?? 0) - (shapeOf(b.value) ?? 0));
 	return [...first, ...rest];
+}
+
+/** An Aspect Ratio parameter that sends nothing by default (the model picks), then `ratios` by shape. */
+export function optionalAspectRatioProperty(ratios: readonly string[]): INodeProperties {
+	return {
+		displayName: 'Aspect Ratio',
+		name: 'aspectRatio',
+		type: 'options',
+		default: '',
+		options: defaultThenByShape([{ name: 'Model Default (Not Sent)', value: '' }, ...ratios.map((ratio) => ({ name: ratio, value: ratio }))], ''),
+		description: 'Shape of the images (aspect_ratio)',
+	};
 }

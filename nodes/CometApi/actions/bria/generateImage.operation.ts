@@ -7,7 +7,7 @@ import { itemError } from '../../helpers/item-error';
 import { asRecord } from '../../helpers/record';
 import { hasApiError, replyError } from '../../helpers/reply-error';
 import { apiRequest, downloadImage } from '../../transport';
-import { defaultThenByShape } from '../aspect-ratios';
+import { optionalAspectRatioProperty } from '../aspect-ratios';
 import { additionalBodyFieldsOption, commonOptions, maxDownloadSizeOption, optionsCollection, promptProperty } from '../common.description';
 import {
 	parseAdditionalFields,
@@ -37,14 +37,7 @@ export function briaTextProperties(kind: BriaTextKind): INodeProperties[] {
 			kind === 'image' ? 'e.g. A ceramic mug on a linen cloth, soft morning light' : 'e.g. A flat icon of a paper plane, two colours',
 			'Bria reads English prompts',
 		),
-		{
-			displayName: 'Aspect Ratio',
-			name: 'aspectRatio',
-			type: 'options',
-			default: '',
-			options: defaultThenByShape([{ name: 'Model Default (Not Sent)', value: '' }, ...ASPECT_RATIOS.map((ratio) => ({ name: ratio, value: ratio }))], ''),
-			description: 'Shape of the images (aspect_ratio)',
-		},
+		optionalAspectRatioProperty(ASPECT_RATIOS),
 		optionsCollection([
 			...commonOptions,
 			additionalBodyFieldsOption,

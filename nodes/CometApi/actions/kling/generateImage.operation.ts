@@ -10,7 +10,7 @@ import {
 	optionsCollection,
 	promptProperty,
 } from '../common.description';
-import { defaultThenByShape } from '../aspect-ratios';
+import { optionalAspectRatioProperty } from '../aspect-ratios';
 import { oneBinaryFieldHint } from '../binary-fields.description';
 import { parseAdditionalFields, readModel, readOptions, readPrompt } from '../parameters';
 import type { RunContext } from '../run-context';
@@ -54,14 +54,7 @@ const properties: INodeProperties[] = [
 		description: 'Binary field of the input item with a reference image (JPEG or PNG, up to 10 MB, at least 300×300). Leave empty to draw from the prompt alone.',
 		hint: oneBinaryFieldHint('a reference image, JPEG or PNG, up to 10 MB, at least 300×300; empty: the prompt alone'),
 	},
-	{
-		displayName: 'Aspect Ratio',
-		name: 'aspectRatio',
-		type: 'options',
-		default: '',
-		options: defaultThenByShape([{ name: 'Model Default (Not Sent)', value: '' }, ...ASPECT_RATIOS.map((ratio) => ({ name: ratio, value: ratio }))], ''),
-		description: 'Shape of the images (aspect_ratio)',
-	},
+	optionalAspectRatioProperty(ASPECT_RATIOS),
 	{
 		displayName: 'Resolution',
 		name: 'resolution',
