@@ -96,13 +96,15 @@ export class Base64Decoder {
 	private blockBytes = 0;
 
 	/**
-	 * `capacity`: the most bytes the text can decode to, when known. The bytes are then decoded into
-	 * one buffer of that size, which the result is a view of: no piece is made per chunk and no copy
-	 * joins them. Its pages become resident only as they are written, so a generous bound costs
-	 * address space, not memory. A bound that proves short falls back to pieces.
+	 * `space`: the most bytes the text can decode to, when known, or a buffer at least that long to
+	 * decode into. The bytes are then decoded into one buffer, which the result is a view of: no
+	 * piece is made per chunk and no copy joins them. Its pages become resident only as they are
+	 * written, so a generous bound costs address space, not memory. A bound that proves short falls
+	 * back to pieces.
 	 */
-	constructor(capacity = 0) {
-		if (capacity > 0) this.block = Buffer.allocUnsafe(capacity);
+	constructor(space: number | Buffer = 0) {
+		if (typeof space !== 'number') this.block = space;
+		else if (space > 0) this.block = Buffer.allocUnsafe(space);
 	}
 
 	/** Symbols left over from the last piece (fewer than 4), decoded with the next. */

@@ -6,11 +6,12 @@ import { detectImageType, imageTypeFromContentType, imageTypeFromName, type Imag
 
 /*
  * Images of a reply put into n8n's binary store one by one as the reply arrives: each image is
- * stored as soon as its base64 string ends, while the rest of the reply is still being read, and
- * its bytes are then let go. A reply's images are never all held at once, as they would be if
- * they were stored only after the whole reply was read. (n8n stores a Buffer or a Node stream; a
- * node may not build Node streams, so an image is stored whole once decoded.) The name given here
- * is corrected when the image is output.
+ * stored as soon as its base64 string ends, while the rest of the reply is still being read. A
+ * reply's images take the memory of one: the next image is decoded into the same buffer once the
+ * last one is stored (the reader waits for that), where a buffer each would stay resident until
+ * the garbage collector came. (n8n stores a Buffer or a Node stream; a node may not build Node
+ * streams, so an image is stored whole once decoded.) The name given here is corrected when the
+ * image is output.
  */
 
 /** An image a reply carried, as its sink left it: being stored, or not valid base64. */
@@ -26,6 +27,20 @@ const MAX_BLOCK_BYTES = 128 * 1024 * 1024;
 
 const UNKNOWN: ImageType = { mimeType: 'application/octet-stream', extension: 'bin' };
 
+/**
+ * The buffer a reply's images are decoded into, one at a time: free again once the image decoded
+ * into it is stored (n8n's binary store has then written or copied it, in every mode).
+ */
+class DecodingBlock {
+	/** The store of the image in the buffer, while it runs. */
+	storing: Promise<void> | undefined;
+
+	constructor(
+		readonly buffer: Buffer | undefined,
+		readonly release: () => void,
+	) {}
+}
+
 /** One base64 string value of a reply, decoded as it arrives and stored when it ends. */
 class StoringSink implements StringSink {
 	private readonly decoder: Base64Decoder;
@@ -34,11 +49,9 @@ class StoringSink implements StringSink {
 		private readonly context: IExecuteFunctions,
 		private readonly position: number,
 		private readonly fallbackFormat: string | undefined,
-		remainingBytes: number | undefined,
+		private readonly block: DecodingBlock,
 	) {
-		// The rest of the reply bounds the image: its base64 decodes to at most 3/4 of it.
-		const bound = remainingBytes === undefined ? 0 : Math.ceil((remainingBytes * 3) / 4);
-		this.decoder = new Base64Decoder(bound <= MAX_BLOCK_BYTES ? bound : 0);
+		this.decoder = new Base64Decoder(block.buffer ?? 0);
 	}
 
 	write(text: string): void {
@@ -47,11 +60,17 @@ class StoringSink implements StringSink {
 
 	end(): StoredBase64 {
 		const { data, mimeType } = this.decoder.end();
-		if (!data) return new StoredBase64(undefined);
+		if (!data) {
+			this.block.release();
+			return new StoredBase64(undefined);
+		}
 		const type = detectImageType(data) ?? imageTypeFromContentType(mimeType) ?? imageTypeFromName(this.fallbackFormat) ?? UNKNOWN;
 		const binary = this.context.helpers.prepareBinaryData(data, `image_${this.position}.${type.extension}`, type.mimeType);
 		// Awaited when the image is output; a failure before then must not be an unhandled rejection.
-		binary.catch(() => undefined);
+		this.block.storing = binary.then(
+			() => this.block.release(),
+			() => this.block.release(),
+		);
 		return new StoredBase64(binary);
 	}
 }
@@ -63,8 +82,24 @@ class StoringSink implements StringSink {
  */
 export function storingDiversion(context: IExecuteFunctions, keys: string[], fallbackFormat?: string): StringDiversion {
 	let count = 0;
+	/** A buffer no image uses now, kept for the next. */
+	let spare: Buffer | undefined;
+	let last: DecodingBlock | undefined;
 	return {
 		keys: new Set(keys),
-		open: (_key, remainingBytes) => new StoringSink(context, ++count, fallbackFormat, remainingBytes),
+		open: (_key, remainingBytes) => {
+			// The rest of the reply bounds the image: its base64 decodes to at most 3/4 of it.
+			const bound = remainingBytes === undefined ? 0 : Math.ceil((remainingBytes * 3) / 4);
+			let buffer: Buffer | undefined;
+			if (bound > 0 && bound <= MAX_BLOCK_BYTES) buffer = spare && spare.length >= bound ? spare : Buffer.allocUnsafe(bound);
+			if (buffer === spare) spare = undefined;
+			const block: DecodingBlock = new DecodingBlock(buffer, () => {
+				if (block.buffer && (!spare || block.buffer.length > spare.length)) spare = block.buffer;
+				block.storing = undefined;
+			});
+			last = block;
+			return new StoringSink(context, ++count, fallbackFormat, block);
+		},
+		ready: () => last?.storing,
 	};
 }

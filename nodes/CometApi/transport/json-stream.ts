@@ -29,6 +29,11 @@ export interface StringDiversion {
 	keys: ReadonlySet<string>;
 	/** `remainingBytes`: what is left of the reply after the string's opening quote, when its length is known (the most the string can take). */
 	open(key: string, remainingBytes?: number): StringSink;
+	/**
+	 * What to wait for before the next diverted string is opened, if anything (the last sink's
+	 * result still being stored): the reader stops at that string until it settles.
+	 */
+	ready?(): Promise<void> | undefined;
 }
 
 /** The most the rest of a reply (all but the diverted strings) may hold. */
@@ -93,7 +98,12 @@ export class DivertingJsonReader {
 		private readonly totalBytes?: number,
 	) {}
 
-	write(chunk: Buffer): void {
+	/**
+	 * Reads a chunk. When the diversion asks to be waited for before a diverted string (see
+	 * StringDiversion.ready), reading stops there and goes on once it settles: the promise returned
+	 * is the rest of the chunk read.
+	 */
+	write(chunk: Buffer): Promise<void> | undefined {
 		let from = 0;
 		let index = 0;
 		const readBefore = this.readBefore;
@@ -121,6 +131,13 @@ export class DivertingJsonReader {
 				this.valueOf = undefined;
 				if (key !== undefined && this.diversion.keys.has(key)) {
 					this.keep(chunk.subarray(from, index));
+					const wait = this.diversion.ready?.();
+					if (wait) {
+						// Read again from this quote (its key kept) once the diversion is ready.
+						this.valueOf = key;
+						this.readBefore = readBefore + index;
+						return wait.then(() => this.write(chunk.subarray(index)));
+					}
 					const remaining = this.totalBytes === undefined ? undefined : this.totalBytes - (readBefore + index + 1);
 					this.sink = this.diversion.open(key, remaining);
 					this.divertedAny = false;
@@ -138,6 +155,7 @@ export class DivertingJsonReader {
 			index++;
 		}
 		if (!this.sink) this.keep(chunk.subarray(from));
+		return undefined;
 	}
 
 	/** The skeleton: the reply with each diverted string replaced by its marker. */
@@ -241,7 +259,7 @@ export async function apiDivertingRequest(
 	const declaredLength = Number(headerValue(response, 'content-length'));
 	const reader = new DivertingJsonReader(diversion, Number.isSafeInteger(declaredLength) && declaredLength > 0 ? declaredLength : undefined);
 	try {
-		for await (const chunk of body) reader.write(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+		for await (const chunk of body) await reader.write(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
 	} catch (error) {
 		body.destroy?.();
 		throw streamReadError(this, error, request.itemIndex, request.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS);

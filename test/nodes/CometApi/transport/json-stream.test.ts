@@ -1,3 +1,5 @@
+import { sleep } from 'n8n-workflow';
+
 import { DivertingJsonReader, type StringDiversion } from '../../../../nodes/CometApi/transport/json-stream';
 import { binaryBuffer } from '../../../helpers/harness';
 import { makePng } from '../../../helpers/images';
@@ -83,6 +85,39 @@ describe('DivertingJsonReader', () => {
 		expect(remaining).toEqual(opens);
 		expect(remaining[0]).toBeGreaterThan(base64.length);
 		expect(readInChunks(json, size).diversion.pieces).toHaveLength(2);
+	});
+
+	it.each([1, 7, 4096])('waits before a diverted string while the diversion is not ready, then reads on from it (chunks of %p bytes)', async (size) => {
+		const json = JSON.stringify({ data: [{ b64_json: base64 }, { b64_json: 'QUJD' }, { b64_json: base64 }], usage: { total_tokens: 3 } });
+		const events: string[] = [];
+		const remaining: Array<number | undefined> = [];
+		let busy: Promise<void> | undefined;
+		const diversion: StringDiversion = {
+			keys: new Set(['b64_json']),
+			open: (_key, left) => {
+				remaining.push(left);
+				events.push('open');
+				const received: string[] = [];
+				return {
+					write: (text) => received.push(text),
+					end: () => {
+						// Busy for a while after each string, as a store is.
+						busy = sleep(5).then(() => {
+							events.push('ready');
+							busy = undefined;
+						});
+						return { diverted: received.join('') };
+					},
+				};
+			},
+			ready: () => busy,
+		};
+		const reader = new DivertingJsonReader(diversion, json.length);
+		const bytes = Buffer.from(json);
+		for (let at = 0; at < bytes.length; at += size) await reader.write(bytes.subarray(at, at + size));
+		expect(events).toEqual(['open', 'ready', 'open', 'ready', 'open']);
+		expect(remaining).toEqual([...json.matchAll(/"b64_json":"/g)].map((match) => json.length - (match.index + match[0].length)));
+		expect(reader.restore(JSON.parse(reader.text()))).toEqual(expected(json));
 	});
 
 	it('diverts the keys it is given, and only those', () => {

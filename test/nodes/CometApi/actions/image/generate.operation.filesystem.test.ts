@@ -4,10 +4,11 @@ import { join } from 'node:path';
 
 import { Container } from '@n8n/di';
 import { BinaryDataService } from 'n8n-core';
+import { sleep } from 'n8n-workflow';
 
 import { API_KEY } from '../../../../helpers/fake-cometapi';
 import { binaryBuffer, model, runCometApi } from '../../../../helpers/harness';
-import { makePng } from '../../../../helpers/images';
+import { makeNoisePng, makePng } from '../../../../helpers/images';
 import { useFakeCometApi } from '../../../../helpers/setup';
 
 // n8n's default binary mode on a server: binaries are files, items hold only their IDs.
@@ -75,6 +76,39 @@ describe('Generate Image in filesystem binary mode', () => {
 			expect(output.map((item) => item.binary!.data.fileName)).toEqual(['image_1.png', 'image_2.png']);
 		} finally {
 			clearTimeout(fallback);
+			spy.mockRestore();
+			api.override(undefined);
+		}
+	});
+
+	it('decodes a reply\'s images one after the other into the same memory, each stored before the next is decoded', async () => {
+		const images = [makeNoisePng(96, 96, 1), makeNoisePng(64, 80, 2), makeNoisePng(90, 70, 3), makeNoisePng(40, 40, 4)];
+		const reply = Buffer.from(JSON.stringify({ created: 1, data: images.map((image) => ({ b64_json: image.toString('base64') })) }));
+		const chunks: Buffer[] = [];
+		for (let at = 0; at < reply.length; at += 8192) chunks.push(reply.subarray(at, at + 8192));
+		// A slow store (a busy disk): it reads the buffer it was given only 20 ms later.
+		const memory = new Set<ArrayBufferLike>();
+		const service = Container.get(BinaryDataService);
+		const store = service.store.bind(service);
+		const spy = jest.spyOn(service, 'store').mockImplementation(async (location, data, binary) => {
+			if (Buffer.isBuffer(data)) memory.add(data.buffer);
+			await sleep(20);
+			return await store(location, data, binary);
+		});
+		api.override((request) =>
+			request.path === '/v1/images/generations'
+				? { headers: { 'content-type': 'application/json', 'content-length': String(reply.length) }, chunks }
+				: undefined,
+		);
+		try {
+			const { output, error } = await runCometApi({
+				parameters: { resource: 'image', operation: 'generate', prompt: 'a cat', options: { n: 4 } },
+				credentials: { apiKey: API_KEY, baseUrl: api.baseUrl },
+			});
+			expect(error).toBeUndefined();
+			for (const [index, image] of images.entries()) expect(await binaryBuffer(output[index].binary!.data)).toEqual(image);
+			expect(memory.size).toBe(1);
+		} finally {
 			spy.mockRestore();
 			api.override(undefined);
 		}
