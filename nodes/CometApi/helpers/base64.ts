@@ -78,8 +78,13 @@ export class DecodedBase64 {
 		readonly data: Buffer | undefined,
 		/** The type a `data:<type>;base64,` prefix named. */
 		readonly mimeType?: string,
+		/** The whole buffer `data` is a view of: to decode into again once `data` is no longer needed. */
+		readonly block?: Buffer,
 	) {}
 }
+
+/** The first block of a decoder told nothing of the size; it doubles as the bytes come. */
+const FIRST_BLOCK_BYTES = 64 * 1024;
 
 /**
  * Decodes base64 text given in pieces (an image read from a reply as it arrives), so neither the
@@ -88,23 +93,21 @@ export class DecodedBase64 {
  * value invalid.
  */
 export class Base64Decoder {
-	private readonly parts: Buffer[] = [];
-
-	/** Where the bytes are decoded to when the most they can be is known (see the constructor). */
+	/** Where the bytes are decoded to (see the constructor). */
 	private block: Buffer | undefined;
 
 	private blockBytes = 0;
 
 	/**
-	 * `space`: the most bytes the text can decode to, when known, or a buffer at least that long to
-	 * decode into. The bytes are then decoded into one buffer, which the result is a view of: no
-	 * piece is made per chunk and no copy joins them. Its pages become resident only as they are
-	 * written, so a generous bound costs address space, not memory. A bound that proves short falls
-	 * back to pieces.
+	 * `space`: the most bytes the text can decode to, when known, or a buffer to decode into. The
+	 * bytes are decoded into one buffer, which the result is a view of: no piece is made per chunk
+	 * and no copy joins them. Its pages become resident only as they are written, so a generous
+	 * bound costs address space, not memory. Without one, or when it proves short, the buffer is
+	 * doubled as the bytes come (each doubling a copy of what is decoded so far).
 	 */
 	constructor(space: number | Buffer = 0) {
 		if (typeof space !== 'number') this.block = space;
-		else if (space > 0) this.block = Buffer.allocUnsafe(space);
+		else if (space > 0) this.block = Buffer.allocUnsafeSlow(space);
 	}
 
 	/** Symbols left over from the last piece (fewer than 4), decoded with the next. */
@@ -133,10 +136,9 @@ export class Base64Decoder {
 		const { symbols } = this.count;
 		if (this.invalid || symbols === 0 || symbols % 4 === 1) return new DecodedBase64(undefined);
 		if (this.carry !== '') this.emit(this.carry);
-		const data = this.block ? this.block.subarray(0, this.blockBytes) : this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts);
-		this.parts.length = 0;
+		const block = this.block ?? Buffer.alloc(0);
 		this.block = undefined;
-		return new DecodedBase64(data, this.mimeType);
+		return new DecodedBase64(block.subarray(0, this.blockBytes), this.mimeType, block);
 	}
 
 	/** Decodes the held first characters, after their data URI prefix if they have one. */
@@ -156,23 +158,21 @@ export class Base64Decoder {
 		this.carry = symbols.slice(whole);
 	}
 
-	/** Decodes symbols (a multiple of 4, or the last few) into the block while it has room, else into a new piece. */
+	/** Decodes symbols (a multiple of 4, or the last few) into the block, doubled first if it has no room. */
 	private emit(symbols: string): void {
-		if (this.block) {
-			if (this.blockBytes + Math.ceil((symbols.length * 3) / 4) <= this.block.length) {
-				this.blockBytes += this.block.write(symbols, this.blockBytes, 'base64');
-				return;
-			}
-			this.parts.push(this.block.subarray(0, this.blockBytes));
-			this.block = undefined;
+		const needed = this.blockBytes + Math.ceil((symbols.length * 3) / 4);
+		if (!this.block || needed > this.block.length) {
+			// Slow (never from Node's shared pool): the whole buffer is the decoder's to hand on.
+			const larger = Buffer.allocUnsafeSlow(Math.max(needed, 2 * (this.block?.length ?? 0), FIRST_BLOCK_BYTES));
+			this.block?.copy(larger, 0, 0, this.blockBytes);
+			this.block = larger;
 		}
-		this.parts.push(Buffer.from(symbols, 'base64'));
+		this.blockBytes += this.block.write(symbols, this.blockBytes, 'base64');
 	}
 
 	private fail(): void {
 		this.invalid = true;
 		this.carry = '';
-		this.parts.length = 0;
 		this.block = undefined;
 	}
 }

@@ -22,7 +22,7 @@ export class StoredBase64 {
 	) {}
 }
 
-/** The largest block decoded into at once (a larger reply's images are decoded in pieces and joined). */
+/** The largest bound reserved up front (past it, the decoder's buffer grows as the image comes). */
 const MAX_BLOCK_BYTES = 128 * 1024 * 1024;
 
 const UNKNOWN: ImageType = { mimeType: 'application/octet-stream', extension: 'bin' };
@@ -36,8 +36,10 @@ class DecodingBlock {
 	storing: Promise<void> | undefined;
 
 	constructor(
-		readonly buffer: Buffer | undefined,
-		readonly release: () => void,
+		/** The buffer to decode into, or the most bytes the image can take (0: unknown). */
+		readonly space: number | Buffer,
+		/** Gives back the buffer the image was decoded into (none when it was invalid). */
+		readonly release: (buffer: Buffer | undefined) => void,
 	) {}
 }
 
@@ -51,7 +53,7 @@ class StoringSink implements StringSink {
 		private readonly fallbackFormat: string | undefined,
 		private readonly block: DecodingBlock,
 	) {
-		this.decoder = new Base64Decoder(block.buffer ?? 0);
+		this.decoder = new Base64Decoder(block.space);
 	}
 
 	write(text: string): void {
@@ -59,17 +61,17 @@ class StoringSink implements StringSink {
 	}
 
 	end(): StoredBase64 {
-		const { data, mimeType } = this.decoder.end();
+		const { data, mimeType, block } = this.decoder.end();
 		if (!data) {
-			this.block.release();
+			this.block.release(undefined);
 			return new StoredBase64(undefined);
 		}
 		const type = detectImageType(data) ?? imageTypeFromContentType(mimeType) ?? imageTypeFromName(this.fallbackFormat) ?? UNKNOWN;
 		const binary = this.context.helpers.prepareBinaryData(data, `image_${this.position}.${type.extension}`, type.mimeType);
 		// Awaited when the image is output; a failure before then must not be an unhandled rejection.
 		this.block.storing = binary.then(
-			() => this.block.release(),
-			() => this.block.release(),
+			() => this.block.release(block),
+			() => this.block.release(block),
 		);
 		return new StoredBase64(binary);
 	}
@@ -89,12 +91,11 @@ export function storingDiversion(context: IExecuteFunctions, keys: string[], fal
 		keys: new Set(keys),
 		open: (_key, remainingBytes) => {
 			// The rest of the reply bounds the image: its base64 decodes to at most 3/4 of it.
-			const bound = remainingBytes === undefined ? 0 : Math.ceil((remainingBytes * 3) / 4);
-			let buffer: Buffer | undefined;
-			if (bound > 0 && bound <= MAX_BLOCK_BYTES) buffer = spare && spare.length >= bound ? spare : Buffer.allocUnsafe(bound);
-			if (buffer === spare) spare = undefined;
-			const block: DecodingBlock = new DecodingBlock(buffer, () => {
-				if (block.buffer && (!spare || block.buffer.length > spare.length)) spare = block.buffer;
+			const bound = remainingBytes === undefined ? 0 : Math.max(0, Math.ceil((remainingBytes * 3) / 4));
+			const space = spare && spare.length >= bound ? spare : bound <= MAX_BLOCK_BYTES ? bound : 0;
+			if (space === spare) spare = undefined;
+			const block: DecodingBlock = new DecodingBlock(space, (buffer) => {
+				if (buffer && (!spare || buffer.length > spare.length)) spare = buffer;
 				block.storing = undefined;
 			});
 			last = block;

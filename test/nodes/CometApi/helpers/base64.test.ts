@@ -1,5 +1,5 @@
 import { Base64Decoder, DecodedBase64, decodeBase64, splitDataUri } from '../../../../nodes/CometApi/helpers/base64';
-import { makePng } from '../../../helpers/images';
+import { makeNoisePng, makePng } from '../../../helpers/images';
 
 describe('decodeBase64', () => {
 	it('decodes standard and URL-safe base64, with or without line breaks', () => {
@@ -59,9 +59,33 @@ describe('Base64Decoder', () => {
 		}
 	});
 
-	it.each([1, 64, 10_000])('a bound that proves short falls back to pieces and still decodes it all (pieces of %p)', (size) => {
+	it.each([1, 64, 10_000])('a bound that proves short: the buffer grows and still decodes it all (pieces of %p)', (size) => {
 		const decoded = decodeInPieces(png.toString('base64'), size, 10);
 		expect(decoded.data).toEqual(png);
+		expect(decoded.block!.subarray(0, png.length)).toEqual(png);
+	});
+
+	it('told nothing of the size, decodes into one buffer that doubles as the bytes come, handed on whole', () => {
+		const big = makeNoisePng(300, 300, 5);
+		const text = big.toString('base64');
+		const decoder = new Base64Decoder();
+		for (let at = 0; at < text.length; at += 65_536) decoder.write(text.slice(at, at + 65_536));
+		const { data, block } = decoder.end();
+		expect(data).toEqual(big);
+		expect(data!.buffer).toBe(block!.buffer);
+		expect(block!.byteOffset).toBe(0);
+		expect(block!.length).toBe(block!.buffer.byteLength);
+		expect(block!.length).toBeLessThan(2 * big.length);
+	});
+
+	it('decodes into a buffer it is given, and grows past it when it proves short', () => {
+		const given = Buffer.alloc(png.length + 10);
+		const fits = new Base64Decoder(given);
+		fits.write(png.toString('base64'));
+		expect(fits.end().block).toBe(given);
+		const short = new Base64Decoder(Buffer.alloc(8));
+		short.write(png.toString('base64'));
+		expect(short.end().data).toEqual(png);
 	});
 
 	it('invalid text told a bound is still refused', () => {

@@ -81,8 +81,12 @@ describe('Generate Image in filesystem binary mode', () => {
 		}
 	});
 
-	it('decodes a reply\'s images one after the other into the same memory, each stored before the next is decoded', async () => {
-		const images = [makeNoisePng(96, 96, 1), makeNoisePng(64, 80, 2), makeNoisePng(90, 70, 3), makeNoisePng(40, 40, 4)];
+	it.each([
+		['declares its length', true],
+		['does not declare its length', false],
+	])('a reply that %s: its images are decoded one after the other into the same memory, each stored before the next is decoded', async (_case, declared) => {
+		// The largest first (a buffer grown for it holds the others), each larger than a first block of 64 KB.
+		const images = [makeNoisePng(200, 200, 1), makeNoisePng(160, 180, 2), makeNoisePng(190, 150, 3), makeNoisePng(140, 140, 4)];
 		const reply = Buffer.from(JSON.stringify({ created: 1, data: images.map((image) => ({ b64_json: image.toString('base64') })) }));
 		const chunks: Buffer[] = [];
 		for (let at = 0; at < reply.length; at += 8192) chunks.push(reply.subarray(at, at + 8192));
@@ -97,7 +101,7 @@ describe('Generate Image in filesystem binary mode', () => {
 		});
 		api.override((request) =>
 			request.path === '/v1/images/generations'
-				? { headers: { 'content-type': 'application/json', 'content-length': String(reply.length) }, chunks }
+				? { headers: { 'content-type': 'application/json', ...(declared ? { 'content-length': String(reply.length) } : {}) }, chunks }
 				: undefined,
 		);
 		try {
