@@ -37,11 +37,10 @@ describe('Midjourney Get Task, as workflows saved it', () => {
 	it('saved with Wait Until It Ends off: reads the task once and outputs it as it stands, Max Wait notwithstanding', async () => {
 		const taskId = await runningTask();
 		const before = fetches();
-		const started = Date.now();
+		// (waiting, it would look again and again until the test's time ran out: the task takes 60 s)
 		const { error, output } = await mj.run({ operation: 'getTask', taskId, waitToEnd: false, options: { maxWait: 10 } });
 		expect(error).toBeUndefined();
 		expect(fetches() - before).toBe(1);
-		expect(Date.now() - started).toBeLessThan(5_000);
 		expect(output).toHaveLength(1);
 		expect(output[0].json).toMatchObject({ taskId, imageCount: 0 });
 		expect(output[0].json.status).not.toBe('SUCCESS');
