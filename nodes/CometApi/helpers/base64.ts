@@ -136,7 +136,7 @@ export class Base64Decoder {
 		const { symbols } = this.count;
 		if (this.invalid || symbols === 0 || symbols % 4 === 1) return new DecodedBase64(undefined);
 		if (this.carry !== '') this.emit(this.carry);
-		const block = this.block ?? Buffer.alloc(0);
+		const block = this.block!; // emit() made it: there was at least one symbol
 		this.block = undefined;
 		return new DecodedBase64(block.subarray(0, this.blockBytes), this.mimeType, block);
 	}

@@ -28,10 +28,10 @@ const MAX_BLOCK_BYTES = 128 * 1024 * 1024;
 const UNKNOWN: ImageType = { mimeType: 'application/octet-stream', extension: 'bin' };
 
 /**
- * The buffer a reply's images are decoded into, one at a time: free again once the image decoded
- * into it is stored (n8n's binary store has then written or copied it, in every mode).
+ * The reply's decoding buffer lent to one image: given back once the image is stored (n8n's binary
+ * store has then written or copied it, in every mode), for the next image to be decoded into.
  */
-class DecodingBlock {
+class BufferLoan {
 	/** The store of the image in the buffer, while it runs. */
 	storing: Promise<void> | undefined;
 
@@ -39,7 +39,7 @@ class DecodingBlock {
 		/** The buffer to decode into, or the most bytes the image can take (0: unknown). */
 		readonly space: number | Buffer,
 		/** Gives back the buffer the image was decoded into (none when it was invalid). */
-		readonly release: (buffer: Buffer | undefined) => void,
+		readonly giveBack: (buffer: Buffer | undefined) => void,
 	) {}
 }
 
@@ -51,9 +51,9 @@ class StoringSink implements StringSink {
 		private readonly context: IExecuteFunctions,
 		private readonly position: number,
 		private readonly fallbackFormat: string | undefined,
-		private readonly block: DecodingBlock,
+		private readonly loan: BufferLoan,
 	) {
-		this.decoder = new Base64Decoder(block.space);
+		this.decoder = new Base64Decoder(loan.space);
 	}
 
 	write(text: string): void {
@@ -63,15 +63,15 @@ class StoringSink implements StringSink {
 	end(): StoredBase64 {
 		const { data, mimeType, block } = this.decoder.end();
 		if (!data) {
-			this.block.release(undefined);
+			this.loan.giveBack(undefined);
 			return new StoredBase64(undefined);
 		}
 		const type = detectImageType(data) ?? imageTypeFromContentType(mimeType) ?? imageTypeFromName(this.fallbackFormat) ?? UNKNOWN;
 		const binary = this.context.helpers.prepareBinaryData(data, `image_${this.position}.${type.extension}`, type.mimeType);
 		// Awaited when the image is output; a failure before then must not be an unhandled rejection.
-		this.block.storing = binary.then(
-			() => this.block.release(block),
-			() => this.block.release(block),
+		this.loan.storing = binary.then(
+			() => this.loan.giveBack(block),
+			() => this.loan.giveBack(block),
 		);
 		return new StoredBase64(binary);
 	}
@@ -86,7 +86,7 @@ export function storingDiversion(context: IExecuteFunctions, keys: string[], fal
 	let count = 0;
 	/** A buffer no image uses now, kept for the next. */
 	let spare: Buffer | undefined;
-	let last: DecodingBlock | undefined;
+	let last: BufferLoan | undefined;
 	return {
 		keys: new Set(keys),
 		open: (_key, remainingBytes) => {
@@ -94,12 +94,12 @@ export function storingDiversion(context: IExecuteFunctions, keys: string[], fal
 			const bound = remainingBytes === undefined ? 0 : Math.max(0, Math.ceil((remainingBytes * 3) / 4));
 			const space = spare && spare.length >= bound ? spare : bound <= MAX_BLOCK_BYTES ? bound : 0;
 			if (space === spare) spare = undefined;
-			const block: DecodingBlock = new DecodingBlock(space, (buffer) => {
+			const loan: BufferLoan = new BufferLoan(space, (buffer) => {
 				if (buffer && (!spare || buffer.length > spare.length)) spare = buffer;
-				block.storing = undefined;
+				loan.storing = undefined;
 			});
-			last = block;
-			return new StoringSink(context, ++count, fallbackFormat, block);
+			last = loan;
+			return new StoringSink(context, ++count, fallbackFormat, loan);
 		},
 		ready: () => last?.storing,
 	};
